@@ -1,0 +1,67 @@
+"""Reading one message end to end: safe parse, detect, validate, extract, data quality.
+
+Pure and reusable: bytes in, a CheckResult out. The command line, the assessment and the RabbitMQ
+service all call the same Checker, built once at start (schemas compiled, parser configured).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from acid_processor.formats.cargo_xml import read_filing
+from acid_processor.formats.detect import detect
+from acid_processor.formats.safe_xml import Limits, SafeXmlReader
+from acid_processor.formats.validate import SchemaRegistry, explain
+from acid_processor.model import Filing, Reason, Severity
+from acid_processor.quality import check_filing
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """What reading a message found. `valid` is False when any reason rejects the filing."""
+
+    kind: str | None
+    version: str | None
+    valid: bool
+    reasons: tuple[Reason, ...]
+    filing: Filing | None
+
+    @property
+    def rejections(self) -> tuple[Reason, ...]:
+        return tuple(r for r in self.reasons if r.severity is Severity.REJECT)
+
+
+class Checker:
+    """Holds what is built once (the hardened parser, the compiled schemas) and checks messages."""
+
+    def __init__(self, registry: SchemaRegistry | None = None, limits: Limits | None = None) -> None:
+        self.registry = registry or SchemaRegistry()
+        self.reader = SafeXmlReader(limits)
+
+    def check(self, raw: bytes) -> CheckResult:
+        """Read one message. Never raises for bad input: every problem is a reason."""
+        root, problem = self.reader.parse(raw)
+        if problem is not None or root is None:
+            return CheckResult(None, None, False, (problem,) if problem else (), None)
+        mtype, problem = detect(root)
+        if problem is not None or mtype is None:
+            return CheckResult(None, None, False, (problem,) if problem else (), None)
+        schema_reasons = self.registry.validate(root, mtype.kind, mtype.version)
+        if schema_reasons:
+            return CheckResult(mtype.kind, mtype.version, False, tuple(schema_reasons), None)
+        filing = read_filing(root, mtype.kind)
+        reasons = tuple(check_filing(filing))
+        valid = not any(r.severity is Severity.REJECT for r in reasons)
+        return CheckResult(mtype.kind, mtype.version, valid, reasons, filing)
+
+    def explain(self, raw: bytes, result: CheckResult) -> list[Reason]:
+        """More words on a schema failure, from the xmlschema library (slow; on request only)."""
+        if result.kind is None or result.version is None or result.filing is not None:
+            return []
+        return explain(raw, self.registry.path(result.kind, result.version))
+
+
+def check_path(checker: Checker, path: Path) -> CheckResult:
+    """Check one file (read whole: the size limit applies to its bytes as to a message body)."""
+    return checker.check(path.read_bytes())

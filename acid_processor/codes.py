@@ -1,0 +1,96 @@
+"""Code lists of the trade that the readers and checks share: reason codes, security statuses,
+screening methods, exemptions and weight units. Pure data, no behaviour beyond look-ups."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+# --- reason codes -------------------------------------------------------------------------------
+# PACT vocabulary for the 7+1 data set (domain.md §3).
+MISSING_WBL_LINE = "MISSING_WBL_LINE"
+BAD_WBL_FORMAT = "BAD_WBL_FORMAT"
+MISSING_HOUSE_BILL_NBR = "MISSING_HOUSE_BILL_NBR"
+INVALID_HOUSE_BILL_NBR = "INVALID_HOUSE_BILL_NBR"
+MISSING_SHP_NAME = "MISSING_SHP_NAME"
+MISSING_SHP_ADDR = "MISSING_SHP_ADDR"
+MISSING_SHP_CTRY = "MISSING_SHP_CTRY"
+MISSING_CNE_NAME = "MISSING_CNE_NAME"
+MISSING_CNE_ADDR = "MISSING_CNE_ADDR"
+MISSING_CNE_CTRY = "MISSING_CNE_CTRY"
+MISSING_WEIGHT = "MISSING_WEIGHT"
+INVALID_WEIGHT = "INVALID_WEIGHT"
+MISSING_WT_UNITS = "MISSING_WT_UNITS"
+MISSING_BILL_QTY = "MISSING_BILL_QTY"
+INVALID_BILL_QTY = "INVALID_BILL_QTY"
+MISSING_CARGO_DESC = "MISSING_CARGO_DESC"
+INVALID_MESSAGE_TYPE = "INVALID_MESSAGE_TYPE"
+INVALID_ROUTING = "INVALID_ROUTING"
+MISSING_CONSOL_INDI = "MISSING_CONSOL_INDI"
+
+# The project's own codes for what PACT has no word for.
+XML_EMPTY = "XML_EMPTY"  # an empty body
+XML_TOO_LARGE = "XML_TOO_LARGE"  # over the byte-size limit
+XML_MALFORMED = "XML_MALFORMED"  # not well-formed XML, or not XML at all
+XML_ENCODING = "XML_ENCODING"  # bytes that are not valid in the declared encoding
+XML_DTD_FORBIDDEN = "XML_DTD_FORBIDDEN"  # any DOCTYPE: internal subset, entities, external DTD
+XML_ENTITY_FORBIDDEN = "XML_ENTITY_FORBIDDEN"  # an entity reference that is not one of the five predefined
+XML_TOO_DEEP = "XML_TOO_DEEP"  # nesting deeper than the bound
+XML_TOO_MANY_ELEMENTS = "XML_TOO_MANY_ELEMENTS"  # more elements than the bound
+XML_PROCESSING_INSTRUCTION = "XML_PROCESSING_INSTRUCTION"  # <?...?> other than the XML declaration
+XML_XINCLUDE_FORBIDDEN = "XML_XINCLUDE_FORBIDDEN"  # XInclude elements
+SCHEMA_VIOLATION = "SCHEMA_VIOLATION"  # an XSD error with no more specific PACT code
+AWB_CHECK_DIGIT = "AWB_CHECK_DIGIT"  # the mod-7 check digit does not hold (a warning, see README)
+UNSUPPORTED_PURPOSE = "UNSUPPORTED_PURPOSE"  # a deletion: PACT has no cancellations
+INVALID_DESCRIPTION = "INVALID_DESCRIPTION"  # a description made of junk (digits only, ...)
+INVALID_SHP_NAME = "INVALID_SHP_NAME"
+INVALID_SHP_ADDR = "INVALID_SHP_ADDR"
+INVALID_CNE_NAME = "INVALID_CNE_NAME"
+INVALID_CNE_ADDR = "INVALID_CNE_ADDR"
+UNSECURED_TEXT_CLAIM = "SECURITY_TEXT_CLAIM"  # a security claim in free text (SSR/OSI): kept and flagged
+
+# --- security -----------------------------------------------------------------------------------
+# Security status special-handling codes, strongest claim first.
+SECURITY_STATUSES: tuple[str, ...] = ("SHR", "SPX", "SCO", "NSC")
+
+# Screening methods: the current list, and the older Cargo-IMP codes mapped onto it.
+SCREENING_METHODS: dict[str, str] = {
+    "PHS": "physical/hand search",
+    "VCK": "visual check",
+    "XRY": "X-ray",
+    "EDS": "explosive detection system",
+    "EDD": "explosive detection dogs",
+    "ETD": "explosive trace detection",
+    "CMD": "cargo metal detection",
+    "AOM": "other means",
+}
+LEGACY_SCREENING_METHODS: dict[str, str] = {
+    "FRD": "EDD",
+    "PRT": "ETD",
+    "MDE": "CMD",
+    "VPT": "ETD",  # vapour trace
+    "RES": "EDD",  # remote explosive scent tracing
+    "SIM": "AOM",  # simulation chamber
+}
+EXEMPTIONS: frozenset[str] = frozenset({"SMUS", "MAIL", "BIOM", "DIPL", "LFSM", "NUCL", "TRNS"})
+
+
+def normalise_screening_method(code: str) -> str | None:
+    """The current code for a filed screening method, or None when the code is not a method."""
+    c = code.strip().upper()
+    if c in SCREENING_METHODS:
+        return c
+    return LEGACY_SCREENING_METHODS.get(c)
+
+
+# --- units --------------------------------------------------------------------------------------
+KG_PER_UNIT: dict[str, Decimal] = {
+    "KGM": Decimal(1),
+    "K": Decimal(1),
+    "LBR": Decimal("0.45359237"),
+    "L": Decimal("0.45359237"),
+}
+
+# --- message kinds ------------------------------------------------------------------------------
+MASTER_DIRECT = "740"
+MASTER_CONSOLIDATION = "741"
+HOUSE_WAYBILL = "703"

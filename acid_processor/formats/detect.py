@@ -1,0 +1,69 @@
+"""Which message is this: kind and version from the root element's namespace, local name and
+MessageHeaderDocument/VersionID, whatever prefixes the sender chose."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lxml import etree
+
+from acid_processor import codes
+from acid_processor.model import Reason
+
+RAM = "iata:datamodel:3"
+
+# (root namespace, root local name) -> message kind
+FILING_ROOTS: dict[tuple[str, str], str] = {
+    ("iata:waybill:1", "Waybill"): "XFWB",
+    ("iata:housewaybill:1", "HouseWaybill"): "XFZB",
+    ("iata:housemanifest:1", "HouseManifest"): "XFHL",
+    ("iata:flightmanifest:1", "FlightManifest"): "XFFM",
+}
+# Messages this processor sends, not receives: named so the refusal can say so.
+RESPONSE_ROOTS: dict[tuple[str, str], str] = {
+    ("iata:response:3", "Response"): "XFNM",
+    ("iata:customsstatusnotification:1", "CustomsStatusNotification"): "XCSN",
+}
+SUPPORTED_VERSIONS: dict[str, tuple[str, ...]] = {
+    "XFWB": ("3.00",),
+    "XFZB": ("3.00",),
+    "XFHL": ("2.00",),
+    "XFFM": ("2.00", "3.00"),
+}
+_VERSION_PATH = f"{{*}}MessageHeaderDocument/{{{RAM}}}VersionID"
+
+
+@dataclass(frozen=True, slots=True)
+class MessageType:
+    kind: str
+    version: str
+    namespace: str
+
+
+def detect(root: etree._Element) -> tuple[MessageType | None, Reason | None]:
+    """The supported kind and version of a parsed message, or an INVALID_MESSAGE_TYPE reason."""
+    qname = etree.QName(root)
+    namespace, local = qname.namespace or "", qname.localname
+    kind = FILING_ROOTS.get((namespace, local))
+    if kind is None:
+        response = RESPONSE_ROOTS.get((namespace, local))
+        if response is not None:
+            detail = f"{response} is a message this processor sends, not a filing it accepts."
+        else:
+            shown = f"{{{namespace}}}{local}" if namespace else local
+            detail = (
+                f"The root element {shown} is not a supported filing; expected XFWB (iata:waybill:1 "
+                "Waybill), XFZB, XFHL or XFFM."
+            )
+        return None, Reason(codes.INVALID_MESSAGE_TYPE, detail, path=local, line=root.sourceline)
+    version = (root.findtext(_VERSION_PATH) or "").strip()
+    if version not in SUPPORTED_VERSIONS[kind]:
+        shown = repr(version) if version else "missing"
+        supported = ", ".join(SUPPORTED_VERSIONS[kind])
+        return None, Reason(
+            codes.INVALID_MESSAGE_TYPE,
+            f"{kind} version {shown} is not supported; supported: {supported}.",
+            path=f"{local}/MessageHeaderDocument/VersionID",
+            line=root.sourceline,
+        )
+    return MessageType(kind, version, namespace), None

@@ -1,0 +1,376 @@
+"""The canonical records every stage works on: a filing, its consignments and the reasons found.
+
+Plain frozen dataclasses with no parser objects inside, so they can be stored, compared, turned into
+JSON and handed between threads. Names come from the trade (awb, hawb, shipper, consignee, ...).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+
+class Severity(StrEnum):
+    """What a reason does to the filing."""
+
+    REJECT = "reject"  # the filing is refused (XFNM Error); nothing is assessed
+    RFI = "rfi"  # accepted, but the data is not good enough to assess: a request for information
+    WARNING = "warning"  # accepted; noted for targeting and operations
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """One finding about a message: a reason code from the PACT vocabulary (or the project's own
+    for XML-level problems), where it was found and a sentence a carrier's integrator understands."""
+
+    code: str
+    detail: str
+    path: str | None = None
+    line: int | None = None
+    severity: Severity = Severity.REJECT
+
+
+@dataclass(frozen=True, slots=True)
+class AwbNumber:
+    """An air waybill number PPP-SSSSSSSC: airline prefix, 7-digit serial and the mod-7 check digit."""
+
+    prefix: str
+    serial: str
+    check_digit: str
+
+    @property
+    def number(self) -> str:
+        return f"{self.prefix}-{self.serial}{self.check_digit}"
+
+    @property
+    def check_digit_ok(self) -> bool:
+        return int(self.serial) % 7 == int(self.check_digit)
+
+    @classmethod
+    def parse(cls, text: str | None) -> AwbNumber | None:
+        """Read 'PPP-SSSSSSSC' (the dash is optional); None when the text is not an AWB number."""
+        if not text:
+            return None
+        t = text.strip()
+        if len(t) == 12 and t[3] == "-":
+            t = t[:3] + t[4:]
+        if len(t) != 11 or not t.isdigit() or not t.isascii():
+            return None
+        return cls(prefix=t[:3], serial=t[3:10], check_digit=t[10])
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    street: str | None = None
+    city: str | None = None
+    postcode: str | None = None
+    country_id: str | None = None
+    country_name: str | None = None
+    subdivision: str | None = None
+    po_box: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Party:
+    """A shipper (consignor) or consignee as filed, with the contact data targeting can match on."""
+
+    name: str | None
+    address: Address | None
+    primary_id: str | None = None
+    account_id: str | None = None
+    phones: tuple[str, ...] = ()
+    emails: tuple[str, ...] = ()
+    contact_names: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Weight:
+    """A weight as filed (value and unit code) and normalised to kilograms."""
+
+    value: Decimal
+    unit: str | None
+    kg: Decimal | None  # None when the unit is missing or unknown
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One line of goods: its description, HS codes and, where given, pieces and weight."""
+
+    sequence: int | None
+    description: str | None
+    hs_codes: tuple[str, ...] = ()
+    piece_count: int | None = None
+    gross_weight: Weight | None = None
+    origin_country: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Designation:
+    """A security designation from an OCI line: regulated agent, known/account consignor or
+    regulated carrier, with its country and expiry (MMYY) where filed."""
+
+    kind: str  # RA, KC, AC, RC
+    id: str
+    country: str | None = None
+    expiry: str | None = None  # MMYY as filed
+    role: str | None = None  # ISS (issued the status) or OSS (accepted it)
+
+
+@dataclass(frozen=True, slots=True)
+class ScreeningMethod:
+    code: str  # normalised to the current list: PHS VCK XRY EDS EDD ETD CMD AOM
+    original: str  # as filed (e.g. FRD, PRT, MDE)
+
+
+@dataclass(frozen=True, slots=True)
+class SecurityDeclaration:
+    """The electronic consignment security declaration (e-CSD) as filed."""
+
+    status: str | None = None  # SPX, SCO, SHR or NSC (the strongest claim when several are filed)
+    status_codes: tuple[str, ...] = ()  # every security SPH code found, in order
+    issuing_ra: Designation | None = None
+    accepting_ra: Designation | None = None
+    known_consignor: Designation | None = None
+    account_consignor: Designation | None = None
+    regulated_carrier: Designation | None = None
+    screening_methods: tuple[ScreeningMethod, ...] = ()
+    exemptions: tuple[str, ...] = ()
+    issued_by: str | None = None
+    issued_on: str | None = None  # DDMMMYYHHMM as filed
+    issued_on_iso: str | None = None  # the same as ISO 8601 when it parses
+    statements: tuple[str, ...] = ()  # ST free statements
+    free_text_claims: tuple[str, ...] = ()  # security claims found in SSR/OSI text
+
+    @property
+    def declared(self) -> bool:
+        return self.status is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Movement:
+    """One leg of the routing: a flight (or other transport) with its points and dates."""
+
+    flight: str | None  # e.g. LH5050
+    carrier: str | None = None
+    departure_location: str | None = None
+    departure_time: str | None = None  # ISO 8601 as filed
+    arrival_location: str | None = None
+    arrival_time: str | None = None
+    sequence: int | None = None
+    stage: str | None = None
+    mode_code: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TraderId:
+    """A trader identification (OCI T line) or contact note for a party: SHP or CNE."""
+
+    subject: str  # SHP, CNE, ...
+    content_code: str  # T, CT, CP, ...
+    value: str
+    country: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Consignment:
+    """One consignment to assess: a direct master AWB or one house of a consolidation.
+
+    Carries the 7+1 data set (the AWB and HAWB, shipper and consignee with addresses, goods
+    descriptions, piece count, gross weight) and the security declaration."""
+
+    level: str  # "master" or "house"
+    awb: AwbNumber | None
+    awb_text: str | None  # the AWB as filed, for reasons when it does not parse
+    hawb: str | None
+    shipper: Party | None
+    consignee: Party | None
+    piece_count: int | None
+    gross_weight: Weight | None
+    summary_description: str | None
+    items: tuple[Item, ...]
+    origin: str | None
+    destination: str | None
+    security: SecurityDeclaration
+    special_handling: tuple[str, ...] = ()
+    ssr: tuple[str, ...] = ()
+    osi: tuple[str, ...] = ()
+    trader_ids: tuple[TraderId, ...] = ()
+    path: str = ""  # element path of this consignment in the message, for reasons
+
+    @property
+    def descriptions(self) -> tuple[str, ...]:
+        """Every goods description filed: the summary and each item's."""
+        found = [self.summary_description] if self.summary_description else []
+        found.extend(i.description for i in self.items if i.description)
+        return tuple(found)
+
+    @property
+    def hs_codes(self) -> tuple[str, ...]:
+        return tuple(code for i in self.items for code in i.hs_codes)
+
+    @property
+    def key(self) -> str:
+        """The identity of this consignment across messages: AWB, and HAWB for a house."""
+        awb = self.awb.number if self.awb else (self.awb_text or "")
+        return f"{awb}/{self.hawb}" if self.hawb else awb
+
+
+@dataclass(frozen=True, slots=True)
+class MessageHeader:
+    message_id: str | None
+    kind: str  # XFWB, XFZB, XFHL, XFFM
+    version: str | None
+    type_code: str | None
+    name: str | None = None
+    purpose: str | None = None
+    issue_time: str | None = None
+    conversation_id: str | None = None
+    sender_ids: tuple[str, ...] = ()
+    recipient_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class FlightManifest:
+    """What an XFFM says: the flight, its departure and the AWBs loaded on it."""
+
+    flight: str | None
+    carrier: str | None
+    departure_location: str | None
+    departure_time: str | None
+    arrival_locations: tuple[str, ...]
+    awbs: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Filing:
+    """One inbound message read into the canonical form."""
+
+    header: MessageHeader
+    document_id: str | None  # BusinessHeaderDocument/ID: the AWB, the HAWB or the manifest id
+    awb: AwbNumber | None  # the master AWB the message is about, where there is one
+    consolidation: bool | None  # True for 741 or header note C; None for messages without the notion
+    consignments: tuple[Consignment, ...] = ()
+    master: Consignment | None = None  # the master-level data of a consolidation (assessed at house level)
+    house_numbers: tuple[str, ...] = ()
+    routing: tuple[Movement, ...] = ()
+    manifest: FlightManifest | None = None
+
+    @property
+    def kind(self) -> str:
+        return self.header.kind
+
+
+def to_jsonable(value: Any) -> Any:
+    """A record as plain JSON data (dicts, lists, strings, numbers), with derived AWB fields."""
+    if isinstance(value, AwbNumber):
+        return {
+            "number": value.number,
+            "prefix": value.prefix,
+            "serial": value.serial,
+            "check_digit": value.check_digit,
+            "check_digit_ok": value.check_digit_ok,
+        }
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        out = {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        if isinstance(value, Consignment):
+            out["key"] = value.key
+        return out
+    if isinstance(value, tuple | list):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, StrEnum):
+        return value.value
+    return value
+
+
+
+# --- assessment --------------------------------------------------------------------------------
+
+
+class Outcome(StrEnum):
+    """The decision on one consignment, strongest last among the holds (DNL > RFS > RFI > complete)."""
+
+    ASSESSMENT_COMPLETE = "ASSESSMENT_COMPLETE"
+    RFI = "RFI"  # request for information: a hold until the data is good enough
+    RFS = "RFS"  # request for screening as high-risk cargo: a hold until screened
+    DNL = "DNL"  # do not load: a threat
+    REJECTED = "REJECTED"  # the filing failed the schema or the mandatory 7+1 data
+    NOT_ASSESSED = "NOT_ASSESSED"  # acknowledged only (e.g. after departure, a flight manifest)
+
+    @property
+    def strength(self) -> int:
+        return _STRENGTH[self]
+
+    @property
+    def is_hold(self) -> bool:
+        return self in (Outcome.RFI, Outcome.RFS, Outcome.DNL)
+
+
+_STRENGTH = {
+    Outcome.NOT_ASSESSED: 0,
+    Outcome.ASSESSMENT_COMPLETE: 1,
+    Outcome.RFI: 2,
+    Outcome.RFS: 3,
+    Outcome.DNL: 4,
+    Outcome.REJECTED: 5,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """What a rule saw: the field and value filed, and the list entry and score where it matched one."""
+
+    field: str
+    value: str | None
+    list_entry: str | None = None  # e.g. "DEMO-DENIED-PARTIES:WL-00017 ACME TRADING"
+    score: float | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RuleHit:
+    """One rule that fired on a consignment. Targeting sees all of it; the carrier never does."""
+
+    rule_id: str
+    outcome: Outcome
+    detail: str
+    evidence: tuple[Evidence, ...] = ()
+    screening_methods: tuple[str, ...] = ()  # recommended, for RFS
+    category: str = "rule"  # rule, watchlist, intelligence, random, test, quality
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The outcome for one consignment with every hit that led to it and the policy version used."""
+
+    consignment_key: str
+    awb: str | None
+    hawb: str | None
+    level: str
+    outcome: Outcome
+    hits: tuple[RuleHit, ...]
+    rules_version: str
+    screening_methods: tuple[str, ...] = ()  # recommended methods when the outcome is RFS
+
+    @property
+    def rule_ids(self) -> tuple[str, ...]:
+        return tuple(h.rule_id for h in self.hits)
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """A message read and assessed: what the replies, referrals and audit records are made from."""
+
+    kind: str | None
+    version: str | None
+    valid: bool
+    reasons: tuple[Reason, ...]
+    filing: Filing | None
+    decisions: tuple[Decision, ...]
+    rules_version: str
+    received_at: str  # ISO 8601, UTC
+    test_mode: bool = False

@@ -1,0 +1,119 @@
+"""Reading the consignment security declaration from special-handling codes and OCI notes.
+
+Format-independent: it takes the notes as plain tuples in filed order, so the Cargo-XML reader
+and (later) the Cargo-IMP reader share it. OCI order matters: a note with an empty SubjectCode
+continues the ISS/OSS/KC entry before it (its expiry, screening methods, issuer, date).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from acid_processor import codes
+from acid_processor.model import Designation, ScreeningMethod, SecurityDeclaration, TraderId
+
+
+@dataclass(frozen=True, slots=True)
+class CustomsNote:
+    """One OCI line / IncludedCustomsNote as filed."""
+
+    content_code: str | None
+    content: str | None
+    subject_code: str | None
+    country: str | None
+
+
+_DESIGNATION_CODES = ("RA", "KC", "AC", "RC")
+_PARTY_SUBJECTS = ("SHP", "CNE")
+_CLAIM = re.compile(
+    r"\b(?:SPX|SCO|SHR|NSC)\b|\bSECUR(?:E|ED|ITY)\b|\bKNOWN\s+CONSIGNOR\b|\bREGULATED\s+AGENT\b"
+    r"|\bSCREEN(?:ED|ING)\b|\b[A-Z]{2}/RA/\S+|\bBY\s+KC\b",
+    re.IGNORECASE,
+)
+
+
+def parse_issued_on(text: str | None) -> str | None:
+    """DDMMMYYHHMM (e.g. 13APR211147) as ISO 8601, or None when it does not parse."""
+    if not text:
+        return None
+    try:
+        return datetime.strptime(text.strip().upper(), "%d%b%y%H%M").isoformat(timespec="minutes")
+    except ValueError:
+        return None
+
+
+def read_security(
+    sph_codes: Iterable[str],
+    notes: Sequence[CustomsNote],
+    free_texts: Iterable[str] = (),
+) -> tuple[SecurityDeclaration, tuple[TraderId, ...]]:
+    """The security declaration and the traders' identification notes of one consignment."""
+    status_codes = tuple(c for c in (s.strip().upper() for s in sph_codes) if c in codes.SECURITY_STATUSES)
+    status = next((s for s in codes.SECURITY_STATUSES if s in status_codes), None)
+
+    designations: dict[str, Designation] = {}  # slot name -> designation
+    current: str | None = None  # the slot that continuation notes apply to
+    methods: list[ScreeningMethod] = []
+    exemptions: list[str] = []
+    statements: list[str] = []
+    issued_by = issued_on = None
+    traders: list[TraderId] = []
+
+    for note in notes:
+        code = (note.content_code or "").strip().upper()
+        subject = (note.subject_code or "").strip().upper()
+        content = (note.content or "").strip()
+        if subject in _PARTY_SUBJECTS or (subject and subject not in ("ISS", "OSS") and code == "T"):
+            traders.append(TraderId(subject, code, content, note.country))
+            current = None
+            continue
+        if subject not in ("", "ISS", "OSS"):
+            continue  # customs notes of other authorities (e.g. CUS for US ACAS): not security data
+        if code in _DESIGNATION_CODES:
+            slot = _slot(code, subject)
+            designations[slot] = Designation(code, content, note.country or None, None, subject or None)
+            current = slot
+        elif code == "ED":
+            if current is not None:
+                designations[current] = replace(designations[current], expiry=content)
+        elif code == "SM":
+            for token in content.replace(",", " ").split():
+                normal = codes.normalise_screening_method(token)
+                methods.append(ScreeningMethod(normal or token.upper(), token))
+        elif code == "L":
+            exemptions.extend(t.upper() for t in content.replace(",", " ").split())
+        elif code == "SN":
+            issued_by = content or None
+        elif code == "SD":
+            issued_on = content or None
+        elif code == "ST":
+            if content:
+                statements.append(content)
+
+    claims = tuple(t.strip() for t in free_texts if t and _CLAIM.search(t))
+    declaration = SecurityDeclaration(
+        status=status,
+        status_codes=status_codes,
+        issuing_ra=designations.get("issuing_ra"),
+        accepting_ra=designations.get("accepting_ra"),
+        known_consignor=designations.get("known_consignor"),
+        account_consignor=designations.get("account_consignor"),
+        regulated_carrier=designations.get("regulated_carrier"),
+        screening_methods=tuple(methods),
+        exemptions=tuple(exemptions),
+        issued_by=issued_by,
+        issued_on=issued_on,
+        issued_on_iso=parse_issued_on(issued_on),
+        statements=tuple(statements),
+        free_text_claims=claims,
+    )
+    return declaration, tuple(traders)
+
+
+def _slot(code: str, subject: str) -> str:
+    if code == "RA":
+        return "accepting_ra" if subject == "OSS" else "issuing_ra"
+    return {"KC": "known_consignor", "AC": "account_consignor", "RC": "regulated_carrier"}[code]
