@@ -1,0 +1,64 @@
+"""The audit store: every filing received, its outcome and decisions, and every outbound message.
+
+`open_store(url)` picks the backend from the URL: `sqlite:///relative.sqlite3`, `sqlite:////abs/path.sqlite3`
+or `sqlite:///:memory:` for SQLite; `postgresql://...` or `postgres://...` (with an optional
+`?schema=NAME`) for PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from acid_processor.store.base import (
+    ACCEPTED,
+    DEAD_LETTERED,
+    REJECTED,
+    SCHEMA_VERSION,
+    AuditStore,
+    DecisionRecord,
+    OutboundMessage,
+    Outcome,
+    ReceivedMessage,
+    RecordResult,
+    SqlAuditStore,
+    StoredFiling,
+    body_sha256,
+)
+
+__all__ = [
+    "ACCEPTED",
+    "DEAD_LETTERED",
+    "REJECTED",
+    "SCHEMA_VERSION",
+    "AuditStore",
+    "DecisionRecord",
+    "OutboundMessage",
+    "Outcome",
+    "ReceivedMessage",
+    "RecordResult",
+    "SqlAuditStore",
+    "StoredFiling",
+    "body_sha256",
+    "open_store",
+]
+
+
+def open_store(url: str) -> SqlAuditStore:
+    """Open the audit store a URL names, creating its tables if missing; ValueError for an unknown scheme."""
+    scheme, sep, rest = url.partition("://")
+    scheme = scheme.lower()
+    if sep and scheme == "sqlite":
+        if not rest.startswith("/") or not rest[1:]:
+            raise ValueError(
+                f"a SQLite URL is sqlite:///path/to/file.sqlite3 or sqlite:///:memory:, not {url!r}"
+            )
+        from acid_processor.store.sqlite import SQLiteAuditStore
+
+        return SQLiteAuditStore(rest[1:])
+    if sep and scheme in ("postgresql", "postgres"):
+        from acid_processor.store.postgres import PostgresAuditStore
+
+        return PostgresAuditStore(url)
+    shown = url.split("@")[-1]  # never echo a password
+    raise ValueError(
+        f"unsupported audit store URL {shown!r}: expected sqlite:///path/to/file.sqlite3, sqlite:///:memory:"
+        " or postgresql://host:port/dbname"
+    )

@@ -1,0 +1,78 @@
+"""The SQLite audit store: an embedded file for a developer machine or a single-node deployment.
+
+WAL mode with synchronous=FULL: every commit is fsynced before record() returns, because the consumer
+acks the broker right after; with NORMAL a power cut could lose the last commits after their ack, and
+with them the filing and the knowledge that it was already answered. Batching (record_many) pays for it.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from acid_processor.store.base import SqlAuditStore, dumps_json
+
+
+class SQLiteAuditStore(SqlAuditStore):
+    """The audit store in one SQLite file (or in memory). Not shared across threads: one thread at a time."""
+
+    types = {  # noqa: RUF012 - read-only by convention
+        "id": "INTEGER PRIMARY KEY AUTOINCREMENT",  # AUTOINCREMENT: ids of an audit log are never reused
+        "ts": "TEXT",  # ISO 8601 in UTC, fixed width, so text order is time order
+        "json": "TEXT",
+        "blob": "BLOB",
+    }
+
+    def __init__(self, path: str, *, busy_timeout_s: float = 30.0) -> None:
+        """Open (and create if missing) the database file at `path`, or ':memory:'."""
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        # isolation_level=None: no implicit transactions; _tx() issues BEGIN/COMMIT itself.
+        # check_same_thread=False: the store may be created on one thread and used on another,
+        # but only ever by one thread at a time.
+        self._conn = sqlite3.connect(
+            path, isolation_level=None, check_same_thread=False, timeout=busy_timeout_s
+        )
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.execute("PRAGMA synchronous=FULL")
+        self._conn.execute("PRAGMA foreign_keys=ON")
+        self._create_schema()
+
+    def _run(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
+        return self._conn.execute(sql, params)
+
+    def _run_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        self._conn.executemany(sql, rows)
+
+    @contextmanager
+    def _tx(self, write: bool = True) -> Iterator[None]:
+        # IMMEDIATE takes the write lock up front, so two processes never deadlock upgrading a read lock.
+        self._conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+        try:
+            yield
+            self._conn.execute("COMMIT")
+        except BaseException:
+            if self._conn.in_transaction:
+                self._conn.execute("ROLLBACK")
+            raise
+
+    def _ts_in(self, value: datetime) -> str:
+        return value.astimezone(UTC).isoformat(timespec="microseconds")
+
+    def _ts_out(self, value: str) -> datetime:
+        return datetime.fromisoformat(value)
+
+    def _json_in(self, value: Any) -> str:
+        return dumps_json(value)
+
+    def _json_out(self, value: str) -> Any:
+        return json.loads(value)
+
+    def close(self) -> None:
+        """Close the connection (the WAL is checkpointed by SQLite on the last close)."""
+        self._conn.close()
