@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from acid_processor.formats.cargo_xml import read_filing
+from acid_processor.formats.cargo_xml import read_envelope, read_filing
 from acid_processor.formats.detect import detect
 from acid_processor.formats.safe_xml import Limits, SafeXmlReader
 from acid_processor.formats.validate import SchemaRegistry, explain
-from acid_processor.model import Filing, Reason, Severity
+from acid_processor.model import Envelope, Filing, Reason, Severity
 from acid_processor.quality import check_filing
 
 
@@ -26,6 +26,7 @@ class CheckResult:
     valid: bool
     reasons: tuple[Reason, ...]
     filing: Filing | None
+    envelope: Envelope | None = None  # set whenever the kind was detected, valid or not
 
     @property
     def rejections(self) -> tuple[Reason, ...]:
@@ -49,11 +50,13 @@ class Checker:
             return CheckResult(None, None, False, (problem,) if problem else (), None)
         schema_reasons = self.registry.validate(root, mtype.kind, mtype.version)
         if schema_reasons:
-            return CheckResult(mtype.kind, mtype.version, False, tuple(schema_reasons), None)
+            envelope = read_envelope(root, mtype.kind)
+            return CheckResult(mtype.kind, mtype.version, False, tuple(schema_reasons), None, envelope)
         filing = read_filing(root, mtype.kind)
         reasons = tuple(check_filing(filing))
         valid = not any(r.severity is Severity.REJECT for r in reasons)
-        return CheckResult(mtype.kind, mtype.version, valid, reasons, filing)
+        envelope = Envelope(filing.header, filing.document_id, filing.awb)
+        return CheckResult(mtype.kind, mtype.version, valid, reasons, filing, envelope)
 
     def explain(self, raw: bytes, result: CheckResult) -> list[Reason]:
         """More words on a schema failure, from the xmlschema library (slow; on request only)."""

@@ -245,6 +245,16 @@ class FlightManifest:
 
 
 @dataclass(frozen=True, slots=True)
+class Envelope:
+    """Who sent a message and what it is about, read even when the message fails its schema, so
+    that the rejection can be addressed and routed to the right carrier."""
+
+    header: MessageHeader
+    document_id: str | None
+    awb: AwbNumber | None
+
+
+@dataclass(frozen=True, slots=True)
 class Filing:
     """One inbound message read into the canonical form."""
 
@@ -285,7 +295,6 @@ def to_jsonable(value: Any) -> Any:
     if isinstance(value, StrEnum):
         return value.value
     return value
-
 
 
 # --- assessment --------------------------------------------------------------------------------
@@ -374,3 +383,18 @@ class Assessment:
     rules_version: str
     received_at: str  # ISO 8601, UTC
     test_mode: bool = False
+    envelope: Envelope | None = None  # header, document id and AWB, also for rejected messages
+
+    @property
+    def about(self) -> Envelope | None:
+        """Header, document id and AWB: from the filing when it was read, else the envelope."""
+        if self.envelope is not None:
+            return self.envelope
+        if self.filing is not None:
+            return Envelope(self.filing.header, self.filing.document_id, self.filing.awb)
+        return None
+
+    @property
+    def header(self) -> MessageHeader | None:
+        about = self.about
+        return about.header if about else None

@@ -159,7 +159,9 @@ def _consignment_reasons(c: Consignment) -> list[Reason]:
     out: list[Reason] = []
     if c.level == "house":
         if not c.hawb:
-            out.append(Reason(codes.MISSING_HOUSE_BILL_NBR, "The house waybill number is missing.", path=c.path))
+            out.append(
+                Reason(codes.MISSING_HOUSE_BILL_NBR, "The house waybill number is missing.", path=c.path)
+            )
         elif len(c.hawb) > MAX_HOUSE_NUMBER:
             out.append(
                 Reason(
@@ -186,7 +188,9 @@ def _consignment_reasons(c: Consignment) -> list[Reason]:
         out.append(Reason(codes.MISSING_WEIGHT, "The total gross weight is missing.", path=c.path))
     else:
         if c.gross_weight.unit is None:
-            out.append(Reason(codes.MISSING_WT_UNITS, "The weight has no unit (KGM or LBR).", path=weight_path))
+            out.append(
+                Reason(codes.MISSING_WT_UNITS, "The weight has no unit (KGM or LBR).", path=weight_path)
+            )
         elif c.gross_weight.kg is None:
             out.append(
                 Reason(

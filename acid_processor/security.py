@@ -89,9 +89,8 @@ def read_security(
             issued_by = content or None
         elif code == "SD":
             issued_on = content or None
-        elif code == "ST":
-            if content:
-                statements.append(content)
+        elif code == "ST" and content:
+            statements.append(content)
 
     claims = tuple(t.strip() for t in free_texts if t and _CLAIM.search(t))
     declaration = SecurityDeclaration(

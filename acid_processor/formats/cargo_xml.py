@@ -18,6 +18,7 @@ from acid_processor.model import (
     Address,
     AwbNumber,
     Consignment,
+    Envelope,
     Filing,
     FlightManifest,
     Item,
@@ -32,6 +33,10 @@ R = "{iata:datamodel:3}"
 _ANY = "{*}"  # message-level children are in the message's own namespace
 
 _KG_QUANTUM = Decimal("0.001")
+# No count, sequence number or weight has this many integer digits. Larger values are unreadable
+# (None): int() of 1E+999999999 would build a billion-digit number, quantizing a 30-digit weight
+# exceeds the decimal context's 28 digits, and JSON cannot print an int past 4,300 digits.
+_MAX_INTEGER_DIGITS = 18
 
 
 def _clean(text: str | None) -> str | None:
@@ -65,6 +70,8 @@ def _int(text: str | None) -> int | None:
         value = Decimal(text)
     except InvalidOperation:
         return None
+    if not value.is_finite() or value.adjusted() >= _MAX_INTEGER_DIGITS:
+        return None
     return int(value) if value == value.to_integral_value() else None
 
 
@@ -75,7 +82,7 @@ def _weight(el: etree._Element | None) -> Weight | None:
         value = Decimal(el.text.strip())
     except InvalidOperation:
         return None
-    if not value.is_finite():
+    if not value.is_finite() or value.adjusted() >= _MAX_INTEGER_DIGITS:
         return None
     unit = (el.get("unitCode") or "").strip().upper() or None
     factor = codes.KG_PER_UNIT.get(unit or "")
@@ -342,6 +349,19 @@ def read_xffm(root: etree._Element) -> Filing:
         routing=(movement,) if movement else (),
         manifest=manifest,
     )
+
+
+def read_envelope(root: etree._Element, kind: str) -> Envelope:
+    """Header, document id and master AWB of a detected message, valid or not: enough to address
+    a rejection to its sender."""
+    bhd = root.find(_ANY + "BusinessHeaderDocument")
+    document_id = _t(bhd, "ID")
+    if kind == "XFWB":
+        awb = AwbNumber.parse(document_id)
+    else:
+        mc = root.find(_ANY + "MasterConsignment")
+        awb = AwbNumber.parse(_t(_child(mc, "TransportContractDocument"), "ID"))
+    return Envelope(header=_header(root, kind), document_id=document_id, awb=awb)
 
 
 READERS = {"XFWB": read_xfwb, "XFZB": read_xfzb, "XFHL": read_xfhl, "XFFM": read_xffm}

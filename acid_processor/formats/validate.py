@@ -82,29 +82,50 @@ _FIELD_CODES: tuple[tuple[tuple[str, ...], str, str], ...] = (
     (("TransportContractDocument", "ID"), codes.MISSING_WBL_LINE, codes.BAD_WBL_FORMAT),
     (("IncludedHouseConsignment", "ID"), codes.MISSING_HOUSE_BILL_NBR, codes.INVALID_HOUSE_BILL_NBR),
     (("ConsignorParty", "Name"), codes.MISSING_SHP_NAME, codes.INVALID_SHP_NAME),
-    (("ConsignorParty", "PostalStructuredAddress", "CountryID"), codes.MISSING_SHP_CTRY,
-     codes.MISSING_SHP_CTRY),
-    (("ConsignorParty", "PostalStructuredAddress", "CityName"), codes.MISSING_SHP_ADDR,
-     codes.INVALID_SHP_ADDR),
-    (("ConsignorParty", "PostalStructuredAddress", "StreetName"), codes.MISSING_SHP_ADDR,
-     codes.INVALID_SHP_ADDR),
+    (
+        ("ConsignorParty", "PostalStructuredAddress", "CountryID"),
+        codes.MISSING_SHP_CTRY,
+        codes.MISSING_SHP_CTRY,
+    ),
+    (
+        ("ConsignorParty", "PostalStructuredAddress", "CityName"),
+        codes.MISSING_SHP_ADDR,
+        codes.INVALID_SHP_ADDR,
+    ),
+    (
+        ("ConsignorParty", "PostalStructuredAddress", "StreetName"),
+        codes.MISSING_SHP_ADDR,
+        codes.INVALID_SHP_ADDR,
+    ),
     (("ConsignorParty", "PostalStructuredAddress"), codes.MISSING_SHP_ADDR, codes.MISSING_SHP_ADDR),
     (("ConsignorParty",), codes.MISSING_SHP_NAME, codes.SCHEMA_VIOLATION),
     (("ConsigneeParty", "Name"), codes.MISSING_CNE_NAME, codes.INVALID_CNE_NAME),
-    (("ConsigneeParty", "PostalStructuredAddress", "CountryID"), codes.MISSING_CNE_CTRY,
-     codes.MISSING_CNE_CTRY),
-    (("ConsigneeParty", "PostalStructuredAddress", "CityName"), codes.MISSING_CNE_ADDR,
-     codes.INVALID_CNE_ADDR),
-    (("ConsigneeParty", "PostalStructuredAddress", "StreetName"), codes.MISSING_CNE_ADDR,
-     codes.INVALID_CNE_ADDR),
+    (
+        ("ConsigneeParty", "PostalStructuredAddress", "CountryID"),
+        codes.MISSING_CNE_CTRY,
+        codes.MISSING_CNE_CTRY,
+    ),
+    (
+        ("ConsigneeParty", "PostalStructuredAddress", "CityName"),
+        codes.MISSING_CNE_ADDR,
+        codes.INVALID_CNE_ADDR,
+    ),
+    (
+        ("ConsigneeParty", "PostalStructuredAddress", "StreetName"),
+        codes.MISSING_CNE_ADDR,
+        codes.INVALID_CNE_ADDR,
+    ),
     (("ConsigneeParty", "PostalStructuredAddress"), codes.MISSING_CNE_ADDR, codes.MISSING_CNE_ADDR),
     (("ConsigneeParty",), codes.MISSING_CNE_NAME, codes.SCHEMA_VIOLATION),
     (("IncludedTareGrossWeightMeasure",), codes.MISSING_WEIGHT, codes.INVALID_WEIGHT),
     (("GrossWeightMeasure",), codes.MISSING_WEIGHT, codes.INVALID_WEIGHT),
     (("TotalPieceQuantity",), codes.MISSING_BILL_QTY, codes.INVALID_BILL_QTY),
     (("PieceQuantity",), codes.MISSING_BILL_QTY, codes.INVALID_BILL_QTY),
-    (("NatureIdentificationTransportCargo", "Identification"), codes.MISSING_CARGO_DESC,
-     codes.MISSING_CARGO_DESC),
+    (
+        ("NatureIdentificationTransportCargo", "Identification"),
+        codes.MISSING_CARGO_DESC,
+        codes.MISSING_CARGO_DESC,
+    ),
     (("SummaryDescription",), codes.MISSING_CARGO_DESC, codes.MISSING_CARGO_DESC),
     (("MessageHeaderDocument", "TypeCode"), codes.INVALID_MESSAGE_TYPE, codes.INVALID_MESSAGE_TYPE),
     (("MessageHeaderDocument", "VersionID"), codes.INVALID_MESSAGE_TYPE, codes.INVALID_MESSAGE_TYPE),
@@ -145,7 +166,7 @@ def _classify(steps: list[str], missing: list[str], message: str) -> str:
     candidates = [([*steps, m], True) for m in missing] if missing else [(steps, False)]
     for path, is_missing in candidates:
         for suffix, missing_code, invalid_code in _FIELD_CODES:
-            if tuple(path[-len(suffix):]) == suffix:
+            if tuple(path[-len(suffix) :]) == suffix:
                 if not is_missing and path[-1] in _SPECIFIC_WEIGHT_UNIT and "unitCode" in message:
                     return codes.MISSING_WT_UNITS
                 return missing_code if is_missing else invalid_code
