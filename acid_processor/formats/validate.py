@@ -204,12 +204,15 @@ def explain(raw: bytes, schema_path: Path, limit: int = MAX_REASONS) -> list[Rea
     resource = xmlschema.XMLResource(raw, defuse="always", allow="none")
     out: list[Reason] = []
     for error in schema.iter_errors(resource):
-        where = error.path
+        where = _readable_path(error.path)
         line = getattr(error, "sourceline", None)
-        reason = str(error.reason or error.message).strip()
-        steps = _steps(where)
-        code = _classify(steps, [], reason)
-        out.append(Reason(code, f"At {where}: {_CLARK.sub('', reason)}", path=where, line=line))
+        reason = _CLARK.sub("", str(error.reason or error.message).strip()).rstrip(".")
+        obj = error.obj
+        value = obj if isinstance(obj, str) else getattr(getattr(error, "elem", None), "text", None)
+        if isinstance(value, str) and value.strip():
+            reason += f" (the value filed is {value.strip()[:80]!r})"
+        code = _classify(_steps(where), [], reason)
+        out.append(Reason(code, f"xmlschema explains, at {where}: {reason}.", path=where, line=line))
         if len(out) >= limit:
             break
     return out

@@ -1,0 +1,218 @@
+"""One inbound delivery to one outcome: pure, no broker and no database.
+
+Bytes and delivery metadata in; out come the record to store (the raw message, its status, reasons
+and decisions) and the outbound messages with their exchange and routing key, or a dead-letter
+verdict with a reason. The RabbitMQ service, the command line and the tests run the same code.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from acid_processor.assessment.engine import Assessor
+from acid_processor.config import Topology
+from acid_processor.model import Assessment, Decision, to_jsonable
+from acid_processor.replies import OutboundReply, Profile, render_replies
+from acid_processor.store.base import (
+    ACCEPTED,
+    DEAD_LETTERED,
+    REJECTED,
+    DecisionRecord,
+    OutboundMessage,
+    ReceivedMessage,
+)
+from acid_processor.store.base import Outcome as StoredOutcome
+
+# Content types a filing may arrive with; a missing one is accepted (many senders set none).
+XML_CONTENT_TYPES = frozenset({"application/xml", "text/xml", "application/octet-stream", ""})
+WRONG_CONTENT_TYPE = "WRONG_CONTENT_TYPE"
+UNREADABLE = "UNREADABLE_MESSAGE"
+AIRLINE_PREFIX_HEADER = "x-airline-prefix"
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """An inbound message as the broker handed it over."""
+
+    body: bytes
+    message_id: str | None = None
+    content_type: str | None = None
+    headers: dict[str, Any] = dataclasses.field(default_factory=dict)
+    routing_key: str | None = None
+    received_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DeadLetter:
+    """Why a message goes to the dead-letter queue instead of being answered."""
+
+    code: str
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class Processed:
+    received: ReceivedMessage
+    outcome: StoredOutcome
+    assessment: Assessment | None
+    dead_letter: DeadLetter | None = None
+
+
+class Pipeline:
+    """Built once at start: the assessor (schemas, policy, indexes), the regime profile and the
+    topology names that decide where each outbound message goes."""
+
+    def __init__(self, assessor: Assessor, profile: Profile, topology: Topology | None = None) -> None:
+        self.assessor = assessor
+        self.profile = profile
+        self.topology = topology or Topology()
+
+    def process(self, delivery: Delivery) -> Processed:
+        """The outcome of one delivery. Never raises for bad input."""
+        received_at = (delivery.received_at or datetime.now(UTC)).astimezone(UTC)
+        body_hash = hashlib.sha256(delivery.body).hexdigest()
+        content_type = (delivery.content_type or "").split(";")[0].strip().lower()
+        if content_type not in XML_CONTENT_TYPES:
+            return self._dead(
+                delivery,
+                body_hash,
+                received_at,
+                None,
+                DeadLetter(WRONG_CONTENT_TYPE, f"content type {delivery.content_type!r} is not XML"),
+            )
+
+        assessment = self.assessor.assess(delivery.body, received_at=received_at)
+        header_id = assessment.filing.header.message_id if assessment.filing else None
+        message_id = delivery.message_id or header_id
+        received = ReceivedMessage(
+            message_id=message_id,
+            body_hash=body_hash,
+            body=delivery.body,
+            headers=_jsonable_headers(delivery.headers),
+            received_at=received_at,
+            content_type=delivery.content_type,
+            routing_key=delivery.routing_key,
+            kind=assessment.kind,
+        )
+        replies = render_replies(
+            assessment, profile=self.profile, now=received_at, source_key=f"{message_id}|{body_hash}"
+        )
+        prefix = replies.xfnm.awb_prefix or _header_prefix(delivery.headers)
+        if prefix is None and assessment.filing is None:
+            # Nothing says who sent it: no reply can be routed. Keep it for an operator.
+            # The specific reason (XML_DTD_FORBIDDEN, INVALID_MESSAGE_TYPE, ...) travels as the code.
+            first = assessment.reasons[0] if assessment.reasons else None
+            dead = DeadLetter(first.code, first.detail) if first else DeadLetter(UNREADABLE, "unreadable message")
+            return self._dead(delivery, body_hash, received_at, assessment, dead, received)
+
+        outbound = tuple(self._outbound(r, prefix, message_id) for r in replies)
+        outcome = StoredOutcome(
+            status=ACCEPTED if assessment.valid else REJECTED,
+            reasons=tuple(_reason_json(r) for r in assessment.reasons),
+            decisions=tuple(_decision_record(d) for d in assessment.decisions),
+            outbound=outbound,
+        )
+        return Processed(received, outcome, assessment)
+
+    def unprocessable(self, delivery: Delivery, dead: DeadLetter) -> Processed:
+        """The outcome of a delivery the pipeline failed on: kept raw and dead-lettered with the reason."""
+        received_at = (delivery.received_at or datetime.now(UTC)).astimezone(UTC)
+        return self._dead(delivery, hashlib.sha256(delivery.body).hexdigest(), received_at, None, dead)
+
+    def _outbound(
+        self, reply: OutboundReply, fallback_prefix: str | None, source_id: str | None
+    ) -> OutboundMessage:
+        t = self.topology
+        if reply.kind == "referral":
+            exchange, key = t.targeting_exchange, f"referral.{reply.referral_type}"
+        else:
+            exchange, key = (
+                t.carriers_exchange,
+                f"{reply.awb_prefix or fallback_prefix or 'unknown'}.{reply.kind}",
+            )
+        headers = {"x-acid-kind": reply.kind}
+        if source_id:
+            headers["x-acid-source-message-id"] = source_id
+        if reply.consignment_key:
+            headers["x-acid-consignment"] = reply.consignment_key
+        return OutboundMessage(
+            message_id=reply.message_id,
+            exchange=exchange,
+            routing_key=key,
+            kind=reply.kind,
+            content_type=reply.content_type,
+            body=reply.body,
+            headers=headers,
+        )
+
+    def _dead(
+        self,
+        delivery: Delivery,
+        body_hash: str,
+        received_at: datetime,
+        assessment: Assessment | None,
+        dead: DeadLetter,
+        received: ReceivedMessage | None = None,
+    ) -> Processed:
+        received = received or ReceivedMessage(
+            message_id=delivery.message_id,
+            body_hash=body_hash,
+            body=delivery.body,
+            headers=_jsonable_headers(delivery.headers),
+            received_at=received_at,
+            content_type=delivery.content_type,
+            routing_key=delivery.routing_key,
+            kind=None,
+        )
+        reasons = tuple(_reason_json(r) for r in assessment.reasons) if assessment else ()
+        if not reasons or reasons[0]["code"] != dead.code:
+            reasons = ({"code": dead.code, "path": None, "line": None, "detail": dead.detail, "severity": "reject"},
+                       *reasons)
+        outcome = StoredOutcome(status=DEAD_LETTERED, reasons=reasons)
+        return Processed(received, outcome, assessment, dead)
+
+
+def _header_prefix(headers: dict[str, Any]) -> str | None:
+    value = headers.get(AIRLINE_PREFIX_HEADER)
+    if isinstance(value, bytes):
+        value = value.decode("ascii", "replace")
+    if isinstance(value, str) and len(value) == 3 and value.isdigit():
+        return value
+    return None
+
+
+def _jsonable_headers(headers: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in (headers or {}).items():
+        if isinstance(v, bytes):
+            v = v.decode("utf-8", "replace")
+        elif isinstance(v, datetime):
+            v = v.isoformat()
+        elif not isinstance(v, str | int | float | bool | type(None) | list | dict):
+            v = str(v)
+        out[str(k)] = v
+    return out
+
+
+def _reason_json(r: Any) -> dict[str, Any]:
+    return {"code": r.code, "path": r.path, "line": r.line, "detail": r.detail, "severity": r.severity.value}
+
+
+def _decision_record(d: Decision) -> DecisionRecord:
+    return DecisionRecord(
+        consignment_key=d.consignment_key,
+        awb=d.awb,
+        hawb=d.hawb,
+        decision=d.outcome.value,
+        rule_ids=d.rule_ids,
+        rules_version=d.rules_version,
+        detail={
+            "level": d.level,
+            "screening_methods": list(d.screening_methods),
+            "hits": to_jsonable(d.hits),
+        },
+    )
