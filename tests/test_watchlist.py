@@ -1,0 +1,376 @@
+"""Tests of watch-list screening: normalisation, scoring rules, CSV loading and index recall."""
+
+from __future__ import annotations
+
+import random
+import unicodedata
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from rapidfuzz import fuzz, process
+
+from acid_processor.assessment.errors import PolicyError
+from acid_processor.assessment.normalise import (
+    name_tokens,
+    normalise_address,
+    normalise_name,
+    normalise_text,
+    sorted_name,
+)
+from acid_processor.assessment.watchlist import (
+    COUNTRY_MISMATCH_PENALTY,
+    WatchList,
+    WatchListEntry,
+)
+from acid_processor.model import Address, Party
+
+SAMPLE = Path(__file__).resolve().parents[1] / "acid_processor/policy/watchlists/sample-watchlist.csv"
+HEADER = "id,name,aliases,country,address,list_name,action,min_score\n"
+
+
+def entry(
+    id: str,
+    name: str,
+    *aliases: str,
+    country: str | None = None,
+    address: str | None = None,
+    action: str = "RFS",
+    min_score: float | None = None,
+) -> WatchListEntry:
+    return WatchListEntry(id, name, aliases, country, address, "TEST-LIST", action, min_score)
+
+
+@pytest.fixture(scope="module")
+def wl() -> WatchList:
+    return WatchList.from_entries(
+        [
+            entry(
+                "E1",
+                "Velmora Trading FZE",
+                "Velmora General Trading",
+                country="AE",
+                action="DNL",
+                address="Plot S30712, Jebel Ali Free Zone, Dubai",
+            ),
+            entry(
+                "E2", "Kharzanit Aerotechnik GmbH", country="DE", address="Nordhafenstraße 41, 22113 Hamburg"
+            ),
+            entry("E3", "Dmitri Olegovich Varnakov", "Dmitriy Varnakov", country="RU"),
+            entry("E4", "Société Brévalaise d'Équipements SARL", country="FR", action="DNL"),
+            entry("E5", "Tianrun Hexaline Electronics Co. Ltd", "Hexaline Electronics", country="CN"),
+            entry("E6", "Farzaneh Tohrizadeh", country="IR", min_score=95.0),
+            entry("E7", "Grønvik Subsea Teknikk AS", country="NO"),
+        ]
+    )
+
+
+def ids(hits) -> list[str]:
+    return [h.entry.id for h in hits]
+
+
+# --- normalisation -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Société Générale", "SOCIETE GENERALE"),
+        ("Müller & Söhne GmbH", "MULLER SOHNE"),
+        ("Weißstraße Logistik", "WEISSSTRASSE LOGISTIK"),
+        ("Øresund Æble Łódź", "ORESUND AEBLE LODZ"),
+        ("İstanbul Dış Ticaret A.Ş.", "ISTANBUL DIS TICARET"),
+        ("O'Neill-Brown Trading Co., Ltd.", "ONEILL BROWN TRADING"),
+        ("ACME   (HK)  LIMITED", "ACME HK"),
+        ("S.A.R.L. Atlas", "ATLAS"),
+        ('OOO "Romashka"', "ROMASHKA"),
+        ("Wojtarski Elektronika Sp. z o.o.", "WOJTARSKI ELEKTRONIKA"),
+        ("The Smith and Jones Company", "SMITH JONES"),
+        ("Intl Bros Mfg", "INTERNATIONAL BROTHERS MANUFACTURING"),
+        ("J. P. Morgenstern", "JP MORGENSTERN"),
+        ("Ltd", "LTD"),  # a name made only of a legal form keeps it
+        ("", ""),
+    ],
+)
+def test_normalise_name(text: str, expected: str) -> None:
+    assert normalise_name(text) == expected
+
+
+def test_normalise_text_keeps_legal_forms_and_other_scripts() -> None:
+    assert normalise_text("Acme GmbH") == "ACME GMBH"
+    assert normalise_name("Иван Петров") == "ИВАН ПЕТРОВ"
+    assert normalise_text(None) == ""
+
+
+def test_token_order_and_tokens() -> None:
+    assert name_tokens("Varnakov, Dmitri O.") == ("VARNAKOV", "DMITRI", "O")
+    assert sorted_name("Varnakov Dmitri") == sorted_name("DMITRI VARNAKOV") == "DMITRI VARNAKOV"
+
+
+def test_normalise_address() -> None:
+    address = Address(street="Nordhafenstraße 41", postcode="22113", city="Hamburg", country_id="DE")
+    assert normalise_address(address) == "NORDHAFENST 41 22113 HAMBURG"
+    assert normalise_address("Nordhafenstr. 41, 22113 Hamburg") == normalise_address(address)
+    assert normalise_address(None) == ""
+
+
+@given(st.text(max_size=60))
+def test_normalised_name_is_tidy(text: str) -> None:
+    out = normalise_name(text)
+    assert out == out.strip() and "  " not in out
+    assert sorted(out.split()) == sorted_name(text).split()
+    assert all(not unicodedata.combining(c) for c in out)
+
+
+# --- screening -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("filed", "expected_id", "action"),
+    [
+        ("Velmora Trading FZE", "E1", "DNL"),  # exact
+        ("Velmora Tradnig FZE", "E1", "DNL"),  # typo (transposition)
+        ("Velmmora Trading", "E1", "DNL"),  # typo (insertion), legal form dropped
+        ("TRADING VELMORA FZE", "E1", "DNL"),  # reordered
+        ("velmora trading f.z.e.", "E1", "DNL"),  # case and punctuation
+        ("Kharzanit Aerotechnik", "E2", "RFS"),  # legal form dropped
+        ("Kharzanit Aerotechnik Ltd.", "E2", "RFS"),  # another legal form
+        ("Varnakov Dmitri Olegovich", "E3", "RFS"),  # person, family name first
+        ("Societe Brevalaise d Equipements", "E4", "DNL"),  # accents and apostrophe removed
+        ("Grönvik Subsea Teknikk", "E7", "RFS"),  # a different accent
+        ("Gronvik Subseа Teknik", "E7", "RFS"),  # Cyrillic 'а' slipped in, and a deletion
+    ],
+)
+def test_variants_of_a_listed_name_are_hit(wl: WatchList, filed: str, expected_id: str, action: str) -> None:
+    hits = wl.screen_name(filed)
+    assert ids(hits)[:1] == [expected_id]
+    hit = hits[0]
+    assert hit.action == action and hit.field == "name" and hit.value == filed
+    assert hit.matched in (hit.entry.name, *hit.entry.aliases)
+    assert wl.threshold <= hit.score <= 100.0
+    assert hit.score == pytest.approx(
+        fuzz.token_sort_ratio(normalise_name(filed), normalise_name(hit.matched)), abs=0.05
+    )
+
+
+@pytest.mark.parametrize(
+    "filed",
+    [
+        "Acme Widgets Ltd",
+        "Velvet Moraine Trading",
+        "Dmitri Ivanov",
+        "Hamburg Aerotechnik GmbH",
+        "Trading FZE",
+        "",
+    ],
+)
+def test_clearly_different_names_are_not_hit(wl: WatchList, filed: str) -> None:
+    assert wl.screen_name(filed) == []
+
+
+def test_alias_is_hit_and_named(wl: WatchList) -> None:
+    [hit] = wl.screen_name("Hexaline Electronic")
+    assert hit.entry.id == "E5" and hit.matched == "Hexaline Electronics"
+    [hit] = wl.screen_name("Dmitriy Varnakov")
+    assert hit.matched == "Dmitriy Varnakov" and hit.score == 100.0
+
+
+def test_threshold_is_respected() -> None:
+    entries = [entry("E1", "Kharzanit Aerotechnik")]
+    filed = "Kharzanet Aerotekhnic"
+    score = fuzz.token_sort_ratio(normalise_name(filed), "KHARZANIT AEROTECHNIK")
+    assert 80 <= score < 88
+    assert WatchList.from_entries(entries, threshold=88).screen_name(filed) == []
+    assert ids(WatchList.from_entries(entries, threshold=80).screen_name(filed)) == ["E1"]
+
+
+def test_min_score_is_respected(wl: WatchList) -> None:
+    assert ids(wl.screen_name("Farzaneh Tohrizadeh")) == ["E6"]
+    assert 88 <= fuzz.ratio("FARZANA TOHRIZADE", "FARZANEH TOHRIZADEH") < 95
+    assert wl.screen_name("Farzana Tohrizade") == []  # above the threshold, under the entry's 95
+
+
+def test_country_mismatch_lowers_the_score_but_keeps_a_near_exact_name(wl: WatchList) -> None:
+    [same] = wl.screen_name("Velmora Tradng", country="AE")
+    [other] = wl.screen_name("Velmora Tradng", country="TR")
+    assert same.country_match is True and other.country_match is False
+    assert other.score == pytest.approx(same.score - COUNTRY_MISMATCH_PENALTY, abs=0.1)
+    [unknown] = wl.screen_name("Velmora Tradng")
+    assert unknown.country_match is None and unknown.score == same.score
+    # a borderline name in another country is dropped ...
+    assert ids(wl.screen_name("Kharzanet Aerotechnic Ltd")) == ["E2"]
+    assert wl.screen_name("Kharzanet Aerotechnic Ltd", country="CN") == []
+    # ... a near-exact one is kept whatever the country
+    [kept] = wl.screen_name("Kharzanit Aerotechnik", country="CN")
+    assert kept.name_score == 100.0 and kept.score == 100.0 - COUNTRY_MISMATCH_PENALTY
+
+
+def test_screen_party_without_a_name(wl: WatchList) -> None:
+    assert wl.screen_party(None, "shipper") == []
+    assert wl.screen_party(Party(name=None, address=None), "shipper") == []
+    assert wl.screen_party(Party(name="  ", address=None), "consignee") == []
+
+
+def test_screen_party_names_fields_and_gives_address_evidence(wl: WatchList) -> None:
+    address = Address(street="Nordhafenstr. 41", postcode="22113", city="Hamburg", country_id="DE")
+    hits = wl.screen_party(Party(name="Kharzanit Aerotechnik", address=address), "consignee")
+    assert [(h.field, h.entry.id) for h in hits] == [("consignee.name", "E2"), ("consignee.address", "E2")]
+    name_hit, address_hit = hits
+    assert address_hit.value == "Nordhafenstr. 41, 22113, Hamburg, DE"
+    assert address_hit.matched == "Nordhafenstraße 41, 22113 Hamburg"
+    assert address_hit.score >= 90 and name_hit.address_score == address_hit.score
+    shipper = wl.screen_party(Party(name="Velmora Trading", address=None), "shipper")
+    assert [(h.field, h.value) for h in shipper] == [("shipper.name", "Velmora Trading")]
+
+
+def test_a_strong_address_match_raises_a_borderline_name(wl: WatchList) -> None:
+    filed = "Kharzanet Aerotekhnic"
+    assert wl.screen_name(filed) == []
+    elsewhere = Address(street="Hauptstraße 2", postcode="80331", city="München", country_id="DE")
+    assert wl.screen_party(Party(name=filed, address=elsewhere), "shipper") == []
+    listed = Address(street="Nordhafenstraße 41", postcode="22113", city="Hamburg", country_id="DE")
+    hits = wl.screen_party(Party(name=filed, address=listed), "shipper")
+    assert [h.field for h in hits] == ["shipper.name", "shipper.address"]
+    assert hits[0].score > hits[0].name_score >= wl.threshold - 5
+
+
+# --- loading -------------------------------------------------------------------------------------
+
+
+def write(tmp_path: Path, text: str, name: str = "watchlist.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_sample_watchlist_loads() -> None:
+    wl = WatchList.load([SAMPLE])
+    assert len(wl) >= 30 and len(wl.version) == 12
+    assert {e.action for e in wl.entries} == {"RFS", "DNL"}
+    assert ids(wl.screen_name("Velmora General Trading LLC")) == ["DEMO-0001"]
+
+
+def test_load_reads_aliases_country_and_min_score(tmp_path: Path) -> None:
+    path = write(tmp_path, HEADER + 'X1,Acme Widgets,"Acme W| Widgets of Acme |",de,,L,dnl,92.5\n\n')
+    [e] = WatchList.load([path]).entries
+    assert e.aliases == ("Acme W", "Widgets of Acme") and e.country == "DE" and e.address is None
+    assert e.action == "DNL" and e.min_score == 92.5
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "id,name,aliases,country,address,action\nX,Y,,,,RFS\n",
+            "watchlist.csv line 1: missing column 'list_name'",
+        ),
+        (
+            HEADER + "X1,Acme,,,,L,RFS,\nX2,Beta,,,,L,BLOCK,\n",
+            "watchlist.csv line 3: action 'BLOCK' is not RFS or DNL",
+        ),
+        (HEADER + "X1,,,,,L,RFS,\n", "watchlist.csv line 2: empty name"),
+        (
+            HEADER + "X1,Acme,,,,L,RFS,\nX2,B,,,,L,RFS,\n\nX1,C,,,,L,RFS,\n",
+            "watchlist.csv line 5: duplicate id 'X1'",
+        ),
+        (HEADER + "X1,Acme,,,,L,RFS,high\n", "watchlist.csv line 2: min_score 'high' is not a number"),
+        (HEADER + "X1,Acme,,,,L,RFS,101\n", "watchlist.csv line 2: min_score 101 is not between 0 and 100"),
+        (HEADER + "X1,Acme,,Germany,,L,RFS,\n", "watchlist.csv line 2: country 'Germany' is not"),
+        (HEADER + "X1,Acme,,,,L,RFS\n", "watchlist.csv line 2: 7 fields where the header has 8"),
+        (HEADER + "X1,---,,,,L,RFS,\n", "watchlist.csv line 2: name '---' has no letters or digits"),
+        (HEADER.replace("aliases", "alias"), "watchlist.csv line 1: missing column 'aliases'"),
+        ("", "watchlist.csv line 1: no header row"),
+    ],
+)
+def test_malformed_files_name_file_and_line(tmp_path: Path, text: str, message: str) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(PolicyError) as err:
+        WatchList.load([path])
+    assert message in str(err.value)
+    assert err.value.path == str(path)
+
+
+def test_duplicate_id_across_files(tmp_path: Path) -> None:
+    a = write(tmp_path, HEADER + "X1,Acme,,,,L,RFS,\n", "a.csv")
+    b = write(tmp_path, HEADER + "X1,Other,,,,L,RFS,\n", "b.csv")
+    with pytest.raises(PolicyError, match=r"b.csv line 2: duplicate id 'X1' \(first at a.csv line 2\)"):
+        WatchList.load([a, b])
+
+
+def test_version_follows_content(tmp_path: Path) -> None:
+    path = write(tmp_path, HEADER + "X1,Acme,,,,L,RFS,\n")
+    v1 = WatchList.load([path]).version
+    assert WatchList.load([path]).version == v1
+    write(tmp_path, HEADER + "X1,Acme,,,,L,DNL,\n")
+    v2 = WatchList.load([path]).version
+    assert v2 != v1 and len(v2) == 12
+    assert (
+        WatchList.from_entries([entry("X", "A")]).version != WatchList.from_entries([entry("X", "B")]).version
+    )
+
+
+# --- the index finds what an exhaustive scan finds -----------------------------------------------
+
+ACCENTS = {"A": "ÁÄ", "E": "ÉÈ", "O": "ÖØ", "U": "ÜÚ", "C": "Ç", "N": "Ñ", "S": "ŞŠ"}
+LEGAL = ["Ltd", "GmbH", "S.A.", "LLC", "OOO", "FZE", "Co., Ltd", "Sp. z o.o.", "A.Ş."]
+COMMON = ["Trading", "Global", "Star", "Dragon", "Mohammed", "Ali", "Ivan", "Wei", "Golden", "Pacific"]
+
+
+def _word(rng: random.Random) -> str:
+    syllables = ["ka", "ri", "mo", "tse", "lav", "dor", "qui", "zha", "nov", "bel", "sti", "ru", "ghe", "mar"]
+    return "".join(rng.choice(syllables) for _ in range(rng.randint(2, 4))).capitalize()
+
+
+def _perturb(rng: random.Random, name: str) -> str:
+    words = name.split()
+    kind = rng.choice(["typo", "typo", "order", "legal", "accent", "join"])
+    if kind == "order":
+        rng.shuffle(words)
+    elif kind == "legal":
+        words = words[:-1] if words[-1] in LEGAL else [*words, rng.choice(LEGAL)]
+    elif kind == "join" and len(words) > 2:
+        words[0:2] = [words[0] + words[1]]
+    text = " ".join(words)
+    if kind == "accent":
+        text = "".join(rng.choice(ACCENTS.get(c.upper(), c)) if rng.random() < 0.3 else c for c in text)
+    if kind == "typo" or rng.random() < 0.3:
+        i = rng.randrange(1, len(text))
+        text = rng.choice(
+            [text[:i] + text[i + 1 :], text[:i] + "x" + text[i:], text[:i] + "e" + text[i + 1 :]]
+        )
+    return text
+
+
+def test_index_finds_the_hits_of_an_exhaustive_scan() -> None:
+    rng = random.Random(20240611)
+    vocabulary = [_word(rng) for _ in range(1500)]
+    entries = []
+    for i in range(5000):
+        words = rng.sample(vocabulary, rng.randint(1, 3)) + rng.sample(COMMON, rng.randint(0, 1))
+        rng.shuffle(words)
+        name = " ".join(words) + (" " + rng.choice(LEGAL) if rng.random() < 0.6 else "")
+        aliases = (" ".join(reversed(words)),) if rng.random() < 0.2 else ()
+        entries.append(entry(f"G{i}", name, *aliases))
+    wl = WatchList.from_entries(entries)
+    names = [(e.id, sorted_name(text)) for e in entries for text in (e.name, *e.aliases)]
+    queries = [_perturb(rng, rng.choice((e.name, *e.aliases))) for e in rng.sample(entries, 300)]
+
+    expected = found = 0
+    for query in queries:
+        exhaustive = process.extract(
+            sorted_name(query),
+            [n for _, n in names],
+            scorer=fuzz.ratio,
+            processor=None,
+            score_cutoff=wl.threshold,
+            limit=None,
+        )
+        want = {names[i][0] for _, _, i in exhaustive}
+        got = set(ids(wl.screen_name(query)))
+        assert got <= want, query  # same scorer: the index can only miss, never invent
+        expected += len(want)
+        found += len(want & got)
+    assert expected >= 250
+    recall = found / expected
+    assert recall >= 0.98, f"recall {recall:.4f} ({found}/{expected})"
