@@ -215,7 +215,9 @@ class Consignment:
     def key(self) -> str:
         """The identity of this consignment across messages: AWB, and HAWB for a house."""
         awb = self.awb.number if self.awb else (self.awb_text or "")
-        return f"{awb}/{self.hawb}" if self.hawb else awb
+        if self.hawb:  # a house sent before its master is known by its house number alone
+            return f"{awb}/{self.hawb}" if awb else self.hawb
+        return awb
 
 
 @dataclass(frozen=True, slots=True)

@@ -106,7 +106,7 @@ class Pipeline:
             # Nothing says who sent it: no reply can be routed. Keep it for an operator.
             # The specific reason (XML_DTD_FORBIDDEN, INVALID_MESSAGE_TYPE, ...) travels as the code.
             first = assessment.reasons[0] if assessment.reasons else None
-            dead = DeadLetter(first.code, first.detail) if first else DeadLetter(UNREADABLE, "unreadable message")
+            dead = DeadLetter(first.code, first.detail) if first else DeadLetter(UNREADABLE, "unreadable")
             return self._dead(delivery, body_hash, received_at, assessment, dead, received)
 
         outbound = tuple(self._outbound(r, prefix, message_id) for r in replies)
@@ -170,8 +170,9 @@ class Pipeline:
         )
         reasons = tuple(_reason_json(r) for r in assessment.reasons) if assessment else ()
         if not reasons or reasons[0]["code"] != dead.code:
-            reasons = ({"code": dead.code, "path": None, "line": None, "detail": dead.detail, "severity": "reject"},
-                       *reasons)
+            first = {"code": dead.code, "path": None, "line": None, "detail": dead.detail}
+            first["severity"] = "reject"
+            reasons = (first, *reasons)
         outcome = StoredOutcome(status=DEAD_LETTERED, reasons=reasons)
         return Processed(received, outcome, assessment, dead)
 

@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
+from typing import NamedTuple
 
 from acid_processor import codes
 from acid_processor.model import Designation, ScreeningMethod, SecurityDeclaration, TraderId
 
 
-@dataclass(frozen=True, slots=True)
-class CustomsNote:
-    """One OCI line / IncludedCustomsNote as filed."""
+class CustomsNote(NamedTuple):
+    """One OCI line / IncludedCustomsNote as filed (a tuple: there are many per filing)."""
 
     content_code: str | None
     content: str | None
@@ -35,14 +35,28 @@ _CLAIM = re.compile(
 )
 
 
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"), 1
+    )
+}
+
+
 def parse_issued_on(text: str | None) -> str | None:
     """DDMMMYYHHMM (e.g. 13APR211147) as ISO 8601, or None when it does not parse."""
     if not text:
         return None
+    t = text.strip().upper()
+    month = _MONTHS.get(t[2:5])
+    digits = t[:2] + t[5:]
+    if len(t) != 11 or month is None or not (digits.isdigit() and digits.isascii()):
+        return None
     try:
-        return datetime.strptime(text.strip().upper(), "%d%b%y%H%M").isoformat(timespec="minutes")
+        moment = datetime(2000 + int(t[5:7]), month, int(t[:2]), int(t[7:9]), int(t[9:11]))
     except ValueError:
         return None
+    return moment.isoformat(timespec="minutes")
 
 
 def read_security(

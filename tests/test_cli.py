@@ -20,8 +20,12 @@ def run(capsys, *args: str) -> tuple[int, str, str]:
 
 
 def test_check_valid_files_exit_0_with_kind_and_version(capsys):
-    code, out, _ = run(capsys, "check", str(FIXTURES / "samples/xfwb3-example.xml"),
-                       str(FIXTURES / "samples/xfzb3-house.xml"))
+    code, out, _ = run(
+        capsys,
+        "check",
+        str(FIXTURES / "samples/xfwb3-example.xml"),
+        str(FIXTURES / "samples/xfzb3-house.xml"),
+    )
     assert code == 0
     assert "XFWB 3.00  valid" in out and "XFZB 3.00  valid" in out
 
@@ -44,8 +48,12 @@ def test_check_directory_reports_every_xml_file_and_exits_1_when_one_is_invalid(
     assert code == 1
     assert len(rows) == len(list((FIXTURES / "samples").glob("*.xml")))
     invalid = {Path(r["file"]).name: r for r in rows if not r["valid"]}
-    assert set(invalid) == {"xcsn1-rfi-house.xml", "xcsn1-rfi-master.xml", "xfnm3-acknowledgement.xml",
-                            "xfnm3-error.xml"}
+    assert set(invalid) == {
+        "xcsn1-rfi-house.xml",
+        "xcsn1-rfi-master.xml",
+        "xfnm3-acknowledgement.xml",
+        "xfnm3-error.xml",
+    }
     for r in invalid.values():
         assert r["record"] is None
         assert r["reasons"][0]["code"] == "INVALID_MESSAGE_TYPE"
@@ -54,8 +62,11 @@ def test_check_directory_reports_every_xml_file_and_exits_1_when_one_is_invalid(
 
 def test_check_invalid_reports_code_path_and_line(capsys, tmp_path):
     bad = tmp_path / "xfwb-missing-consignee-name.xml"
-    bad.write_bytes((FIXTURES / "samples/xfwb3-example.xml").read_bytes().replace(
-        b"<Name>SCHENKER FRANCE SAS</Name>", b""))
+    bad.write_bytes(
+        (FIXTURES / "samples/xfwb3-example.xml")
+        .read_bytes()
+        .replace(b"<Name>SCHENKER FRANCE SAS</Name>", b"")
+    )
     code, out, _ = run(capsys, "check", "--json", str(bad))
     assert code == 1
     reason = json.loads(out)["reasons"][0]
@@ -66,8 +77,11 @@ def test_check_invalid_reports_code_path_and_line(capsys, tmp_path):
 
 def test_check_explain_adds_the_xmlschema_explanation(capsys, tmp_path):
     bad = tmp_path / "bad.xml"
-    bad.write_bytes((FIXTURES / "samples/xfwb3-example.xml").read_bytes().replace(
-        b"<ID>020-68548340</ID>", b"<ID>02068548340</ID>"))
+    bad.write_bytes(
+        (FIXTURES / "samples/xfwb3-example.xml")
+        .read_bytes()
+        .replace(b"<ID>020-68548340</ID>", b"<ID>02068548340</ID>")
+    )
     code, out, _ = run(capsys, "check", "--json", "--explain", str(bad))
     reasons = json.loads(out)["reasons"]
     assert code == 1 and len(reasons) >= 2
@@ -87,8 +101,15 @@ def test_usage_errors_exit_2():
 
 
 def test_assess_json_one_object_per_consignment(capsys):
-    code, out, _ = run(capsys, "assess", "--json", "--rules", str(FIXTURES / "policy-test"),
-                       str(FIXTURES / "valid/xfhl-two-houses.xml"), str(FIXTURES / "samples/xfzb3-house.xml"))
+    code, out, _ = run(
+        capsys,
+        "assess",
+        "--json",
+        "--rules",
+        str(FIXTURES / "policy-test"),
+        str(FIXTURES / "valid/xfhl-two-houses.xml"),
+        str(FIXTURES / "samples/xfzb3-house.xml"),
+    )
     rows = [json.loads(line) for line in out.splitlines()]
     assert code == 0 and len(rows) == 3
     for r in rows:
@@ -101,8 +122,17 @@ def test_assess_json_one_object_per_consignment(capsys):
 
 
 def test_assess_out_writes_replies_and_the_table_reads_at_a_glance(capsys, tmp_path):
-    code, out, _ = run(capsys, "assess", "--rules", str(FIXTURES / "policy-test"), "--profile", "camir",
-                       "--out", str(tmp_path), str(FIXTURES / "samples/xfzb3-house.xml"))
+    code, out, _ = run(
+        capsys,
+        "assess",
+        "--rules",
+        str(FIXTURES / "policy-test"),
+        "--profile",
+        "camir",
+        "--out",
+        str(tmp_path),
+        str(FIXTURES / "samples/xfzb3-house.xml"),
+    )
     assert code == 0
     assert out.splitlines()[0].split() == ["FILE", "KIND", "AWB", "HAWB", "DECISION", "SCREENING", "RULES"]
     assert "RFS" in out.splitlines()[1]
@@ -116,17 +146,24 @@ def test_assess_out_writes_replies_and_the_table_reads_at_a_glance(capsys, tmp_p
 
 
 def test_assess_test_mode_triggers(capsys, tmp_path):
-    raw = (FIXTURES / "assess/xfwb-direct-clean.xml").read_bytes().replace(
-        b"MEN'S COTTON T-SHIRTS, KNITTED", b"DNL SHIPMENT PLEASE")
+    raw = (
+        (FIXTURES / "assess/xfwb-direct-clean.xml")
+        .read_bytes()
+        .replace(b"MEN'S COTTON T-SHIRTS, KNITTED", b"DNL SHIPMENT PLEASE")
+    )
     f = tmp_path / "xfwb-test-trigger-dnl.xml"
     f.write_bytes(raw)
     _, out, _ = run(capsys, "assess", "--json", "--rules", str(FIXTURES / "policy-test"), str(f))
     assert json.loads(out)["decision"] == "ASSESSMENT_COMPLETE"
-    _, out, _ = run(capsys, "assess", "--json", "--test-mode", "--rules", str(FIXTURES / "policy-test"), str(f))
+    _, out, _ = run(
+        capsys, "assess", "--json", "--test-mode", "--rules", str(FIXTURES / "policy-test"), str(f)
+    )
     assert json.loads(out)["decision"] == "DNL"
 
 
 def test_assess_with_a_broken_policy_exits_2_with_the_file_named(capsys, tmp_path):
-    (tmp_path / "rules.toml").write_text('version = "x"\n[[rules]]\nid = "A"\ntype = "nope"\noutcome = "RFI"\n')
+    (tmp_path / "rules.toml").write_text(
+        'version = "x"\n[[rules]]\nid = "A"\ntype = "nope"\noutcome = "RFI"\n'
+    )
     code, _, err = run(capsys, "assess", "--rules", str(tmp_path), str(FIXTURES / "samples/xfzb3-house.xml"))
     assert code == 2 and "rules.toml" in err and "unknown type 'nope'" in err

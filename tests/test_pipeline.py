@@ -59,7 +59,11 @@ def test_clean_direct_filing_gets_an_acknowledgement_and_assessment_complete_onl
 
 
 def test_schema_invalid_filing_is_answered_with_an_error_to_its_carrier(pipeline):
-    raw = (FIXTURES / "samples/xfwb3-example.xml").read_bytes().replace(b"<Name>SCHENKER FRANCE SAS</Name>", b"")
+    raw = (
+        (FIXTURES / "samples/xfwb3-example.xml")
+        .read_bytes()
+        .replace(b"<Name>SCHENKER FRANCE SAS</Name>", b"")
+    )
     p = pipeline.process(Delivery(body=raw, message_id="bad-1", received_at=WHEN))
     assert p.dead_letter is None and p.outcome.status == "rejected"
     (xfnm,) = p.outcome.outbound
@@ -78,7 +82,9 @@ def test_schema_invalid_filing_is_answered_with_an_error_to_its_carrier(pipeline
         ("samples/xcsn1-rfi-house.xml", "INVALID_MESSAGE_TYPE"),
     ],
 )
-def test_messages_nobody_can_be_answered_for_are_dead_lettered_with_the_specific_reason(pipeline, fixture, code):
+def test_messages_nobody_can_be_answered_for_are_dead_lettered_with_the_specific_reason(
+    pipeline, fixture, code
+):
     p = deliver(pipeline, fixture)
     assert p.dead_letter is not None and p.dead_letter.code == code
     assert p.outcome.status == "dead_lettered" and p.outcome.outbound == ()
@@ -114,7 +120,9 @@ def test_same_delivery_gives_the_same_outbound_ids_and_a_changed_body_new_ones(p
     a = deliver(pipeline, "samples/xfzb3-house.xml")
     b = deliver(pipeline, "samples/xfzb3-house.xml")
     assert [m.message_id for m in a.outcome.outbound] == [m.message_id for m in b.outcome.outbound]
-    body = (FIXTURES / "samples/xfzb3-house.xml").read_bytes().replace(b"SPARE PART LTD.", b"SPARE PARTS LTD.")
+    body = (
+        (FIXTURES / "samples/xfzb3-house.xml").read_bytes().replace(b"SPARE PART LTD.", b"SPARE PARTS LTD.")
+    )
     c = pipeline.process(Delivery(body=body, message_id="m-1", received_at=WHEN))
     assert not {m.message_id for m in a.outcome.outbound} & {m.message_id for m in c.outcome.outbound}
 
@@ -127,8 +135,10 @@ def test_flight_manifest_is_acknowledged_not_assessed(pipeline):
 
 
 def test_carrier_messages_carry_no_targeting_rationale(pipeline):
-    raw = (FIXTURES / "assess/xfwb-direct-clean.xml").read_bytes().replace(
-        b"TEXTIL BOA VISTA INDUSTRIA E COMERCIO LTDA", b"Crimson Lantern Exports Ltd"
+    raw = (
+        (FIXTURES / "assess/xfwb-direct-clean.xml")
+        .read_bytes()
+        .replace(b"TEXTIL BOA VISTA INDUSTRIA E COMERCIO LTDA", b"Crimson Lantern Exports Ltd")
     )
     p = pipeline.process(Delivery(body=raw, message_id="wl-1", received_at=WHEN))
     (decision,) = p.outcome.decisions

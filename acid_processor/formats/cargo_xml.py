@@ -13,7 +13,6 @@ from decimal import Decimal, InvalidOperation
 from lxml import etree
 
 from acid_processor import codes
-from acid_processor.formats.xmlpath import element_path
 from acid_processor.model import (
     Address,
     AwbNumber,
@@ -30,7 +29,6 @@ from acid_processor.model import (
 from acid_processor.security import CustomsNote, read_security
 
 R = "{iata:datamodel:3}"
-_ANY = "{*}"  # message-level children are in the message's own namespace
 
 _KG_QUANTUM = Decimal("0.001")
 # No count, sequence number or weight has this many integer digits. Larger values are unreadable
@@ -39,28 +37,67 @@ _KG_QUANTUM = Decimal("0.001")
 _MAX_INTEGER_DIGITS = 18
 
 
+# Each element visited is read in one pass over its children into a map tag -> children; every
+# value is then a dict look-up. (lxml's find/findtext parse a path on every call: ten times slower.)
+Kids = dict[str, list[etree._Element]]
+_NONE: Kids = {}
+
+
+def _kids(el: etree._Element | None) -> Kids:
+    if el is None:
+        return _NONE
+    out: Kids = {}
+    for child in el:
+        tag = child.tag  # lxml builds this string on every access: read it once
+        found = out.get(tag)
+        if found is None:
+            out[tag] = [child]
+        else:
+            found.append(child)
+    return out
+
+
+def _leaf(el: etree._Element, tag: str) -> str | None:
+    """The text of the first child with this tag, without building a map (for small elements
+    read for one value, like HandlingSPHInstructions/DescriptionCode)."""
+    for child in el:
+        if child.tag == tag:
+            return _clean(child.text)
+    return None
+
+
 def _clean(text: str | None) -> str | None:
     """Whitespace (including newlines inside names and streets) folded to single spaces."""
-    if text is None:
+    if not text:
         return None
-    folded = " ".join(text.split())
-    return folded or None
+    value = text.strip()
+    if "\n" in value or "  " in value or "\t" in value or "\r" in value:
+        value = " ".join(value.split())
+    return value or None
 
 
-def _t(el: etree._Element | None, name: str) -> str | None:
-    if el is None:
-        return None
-    return _clean(el.findtext(R + name))
+def _first(k: Kids, name: str) -> etree._Element | None:
+    found = k.get(R + name)
+    return found[0] if found else None
 
 
-def _all_t(el: etree._Element | None, name: str) -> tuple[str, ...]:
-    if el is None:
-        return ()
-    return tuple(v for v in (_clean(e.text) for e in el.iterfind(R + name)) if v)
+def _t(k: Kids, name: str) -> str | None:
+    found = k.get(R + name)
+    return _clean(found[0].text) if found else None
 
 
-def _child(el: etree._Element | None, name: str) -> etree._Element | None:
-    return None if el is None else el.find(R + name)
+def _all(k: Kids, name: str) -> list[etree._Element]:
+    return k.get(R + name) or []
+
+
+def _all_t(k: Kids, name: str) -> tuple[str, ...]:
+    return tuple(v for v in (_clean(e.text) for e in _all(k, name)) if v)
+
+
+def _sub_t(k: Kids, child: str, name: str) -> str | None:
+    """The text of `name` inside the first `child`: e.g. OriginLocation/ID."""
+    found = k.get(R + child)
+    return _leaf(found[0], R + name) if found else None
 
 
 def _int(text: str | None) -> int | None:
@@ -93,56 +130,64 @@ def _weight(el: etree._Element | None) -> Weight | None:
 # --- shared pieces ------------------------------------------------------------------------------
 
 
-def _header(root: etree._Element, kind: str) -> MessageHeader:
-    h = root.find(_ANY + "MessageHeaderDocument")
+def _top(root: etree._Element) -> dict[str, etree._Element]:
+    """The message-level children by local name (they are in the message's own namespace)."""
+    out: dict[str, etree._Element] = {}
+    for child in root:
+        if isinstance(child.tag, str):
+            out.setdefault(child.tag.rpartition("}")[2], child)
+    return out
+
+
+def _header(h: etree._Element | None, kind: str) -> MessageHeader:
+    k = _kids(h)
     return MessageHeader(
-        message_id=_t(h, "ID"),
+        message_id=_t(k, "ID"),
         kind=kind,
-        version=_t(h, "VersionID"),
-        type_code=_t(h, "TypeCode"),
-        name=_t(h, "Name"),
-        purpose=_t(h, "PurposeCode"),
-        issue_time=_t(h, "IssueDateTime"),
-        conversation_id=_t(h, "ConversationID"),
-        sender_ids=tuple(v for p in _iter(h, "SenderParty") if (v := _t(p, "PrimaryID"))),
-        recipient_ids=tuple(v for p in _iter(h, "RecipientParty") if (v := _t(p, "PrimaryID"))),
+        version=_t(k, "VersionID"),
+        type_code=_t(k, "TypeCode"),
+        name=_t(k, "Name"),
+        purpose=_t(k, "PurposeCode"),
+        issue_time=_t(k, "IssueDateTime"),
+        conversation_id=_t(k, "ConversationID"),
+        sender_ids=_nested_t(k, "SenderParty", "PrimaryID"),
+        recipient_ids=_nested_t(k, "RecipientParty", "PrimaryID"),
     )
-
-
-def _iter(el: etree._Element | None, name: str) -> Iterable[etree._Element]:
-    return () if el is None else el.iterfind(R + name)
 
 
 def _party(el: etree._Element | None) -> Party | None:
     if el is None:
         return None
-    a = _child(el, "PostalStructuredAddress")
+    k = _kids(el)
+    a = _first(k, "PostalStructuredAddress")
     address = None
     if a is not None:
+        ak = _kids(a)
         address = Address(
-            street=_t(a, "StreetName"),
-            city=_t(a, "CityName"),
-            postcode=_t(a, "PostcodeCode"),
-            country_id=_t(a, "CountryID"),
-            country_name=_t(a, "CountryName"),
-            subdivision=_t(a, "CountrySubDivisionName") or _t(a, "CountrySubDivisionID"),
-            po_box=_t(a, "PostOfficeBox"),
+            street=_t(ak, "StreetName"),
+            city=_t(ak, "CityName"),
+            postcode=_t(ak, "PostcodeCode"),
+            country_id=_t(ak, "CountryID"),
+            country_name=_t(ak, "CountryName"),
+            subdivision=_t(ak, "CountrySubDivisionName") or _t(ak, "CountrySubDivisionID"),
+            po_box=_t(ak, "PostOfficeBox"),
         )
     phones: list[str] = []
     emails: list[str] = []
     names: list[str] = []
-    for contact in _iter(el, "DefinedTradeContact"):
-        if person := _t(contact, "PersonName"):
+    for contact in _all(k, "DefinedTradeContact"):
+        ck = _kids(contact)
+        if person := _t(ck, "PersonName"):
             names.append(person)
-        if phone := _t(_child(contact, "DirectTelephoneCommunication"), "CompleteNumber"):
+        if phone := _sub_t(ck, "DirectTelephoneCommunication", "CompleteNumber"):
             phones.append(phone)
-        if email := _t(_child(contact, "URIEmailCommunication"), "URIID"):
+        if email := _sub_t(ck, "URIEmailCommunication", "URIID"):
             emails.append(email)
     return Party(
-        name=_t(el, "Name"),
+        name=_t(k, "Name"),
         address=address,
-        primary_id=_t(el, "PrimaryID"),
-        account_id=_t(el, "AccountID"),
+        primary_id=_t(k, "PrimaryID"),
+        account_id=_t(k, "AccountID"),
         phones=tuple(phones),
         emails=tuple(emails),
         contact_names=tuple(names),
@@ -150,46 +195,56 @@ def _party(el: etree._Element | None) -> Party | None:
 
 
 def _movement(el: etree._Element) -> Movement:
-    dep = _child(el, "DepartureEvent")
-    arr = _child(el, "ArrivalEvent")
-    flight = _t(el, "ID")
-    carrier = _t(_child(el, "UsedLogisticsTransportMeans"), "Name")
+    k = _kids(el)
+    dep = _kids(_first(k, "DepartureEvent"))
+    arr = _kids(_first(k, "ArrivalEvent"))
+    flight = _t(k, "ID")
+    carrier = _sub_t(k, "UsedLogisticsTransportMeans", "Name")
     return Movement(
         flight=flight,
         carrier=carrier if carrier and len(carrier) <= 3 else (flight[:2] if flight else None),
-        departure_location=_t(_child(dep, "OccurrenceDepartureLocation"), "ID"),
+        departure_location=_sub_t(dep, "OccurrenceDepartureLocation", "ID"),
         departure_time=_t(dep, "ScheduledOccurrenceDateTime") or _t(dep, "DepartureOccurrenceDateTime"),
-        arrival_location=_t(_child(arr, "OccurrenceArrivalLocation"), "ID"),
+        arrival_location=_sub_t(arr, "OccurrenceArrivalLocation", "ID"),
         arrival_time=_t(arr, "ScheduledOccurrenceDateTime") or _t(arr, "ArrivalOccurrenceDateTime"),
-        sequence=_int(_t(el, "SequenceNumeric")),
-        stage=_t(el, "StageCode"),
-        mode_code=_t(el, "ModeCode"),
+        sequence=_int(_t(k, "SequenceNumeric")),
+        stage=_t(k, "StageCode"),
+        mode_code=_t(k, "ModeCode"),
     )
 
 
-def _items(el: etree._Element, item_name: str) -> tuple[Item, ...]:
+def _item(item: etree._Element) -> Item:
+    k = _kids(item)
+    return Item(
+        sequence=_int(_t(k, "SequenceNumeric")),
+        description=_sub_t(k, "NatureIdentificationTransportCargo", "Identification"),
+        hs_codes=_all_t(k, "TypeCode"),
+        piece_count=_int(_t(k, "PieceQuantity")),
+        gross_weight=_weight(_first(k, "GrossWeightMeasure")),
+        origin_country=_sub_t(k, "OriginCountry", "ID"),
+    )
+
+
+_NOTE_FIELDS = {R + "ContentCode": 0, R + "Content": 1, R + "SubjectCode": 2, R + "CountryID": 3}
+
+
+def _notes(k: Kids) -> list[CustomsNote]:
+    """IncludedCustomsNote in filed order (the order carries meaning for the e-CSD)."""
     out = []
-    for item in el.iter(R + item_name):
-        nature = _child(item, "NatureIdentificationTransportCargo")
-        origin = _child(item, "OriginCountry")
-        out.append(
-            Item(
-                sequence=_int(_t(item, "SequenceNumeric")),
-                description=_t(nature, "Identification"),
-                hs_codes=_all_t(item, "TypeCode"),
-                piece_count=_int(_t(item, "PieceQuantity")),
-                gross_weight=_weight(_child(item, "GrossWeightMeasure")),
-                origin_country=_t(origin, "ID"),
-            )
-        )
-    return tuple(out)
+    fields = _NOTE_FIELDS
+    for n in _all(k, "IncludedCustomsNote"):
+        values: list[str | None] = [None, None, None, None]
+        for child in n:
+            i = fields.get(child.tag)
+            if i is not None:
+                values[i] = _clean(child.text)
+        out.append(CustomsNote(*values))
+    return out
 
 
-def _notes(el: etree._Element) -> list[CustomsNote]:
-    return [
-        CustomsNote(_t(n, "ContentCode"), _t(n, "Content"), _t(n, "SubjectCode"), _t(n, "CountryID"))
-        for n in _iter(el, "IncludedCustomsNote")
-    ]
+def _nested_t(k: Kids, parent: str, leaf: str) -> tuple[str, ...]:
+    tag = R + leaf
+    return tuple(v for p in _all(k, parent) if (v := _leaf(p, tag)))
 
 
 def _consignment(
@@ -198,35 +253,38 @@ def _consignment(
     level: str,
     awb_text: str | None,
     hawb: str | None,
-    item_name: str,
-    fallback: etree._Element | None = None,
+    items: Iterable[etree._Element],
+    path: str,
+    fallback: Kids | None = None,
+    k: Kids | None = None,
 ) -> Consignment:
     """One consignment from its element; `fallback` (the master of a house) supplies the
     origin, destination and security data a house does not repeat."""
-    sph = _all_t_nested(el, "HandlingSPHInstructions", "DescriptionCode")
-    ssr = _all_t_nested(el, "HandlingSSRInstructions", "Description")
-    osi = _all_t_nested(el, "HandlingOSIInstructions", "Description")
-    notes = _notes(el)
+    k = k if k is not None else _kids(el)
+    sph = _nested_t(k, "HandlingSPHInstructions", "DescriptionCode")
+    ssr = _nested_t(k, "HandlingSSRInstructions", "Description")
+    osi = _nested_t(k, "HandlingOSIInstructions", "Description")
+    notes = _notes(k)
     if fallback is not None and not sph and not notes:
-        sph = _all_t_nested(fallback, "HandlingSPHInstructions", "DescriptionCode")
+        sph = _nested_t(fallback, "HandlingSPHInstructions", "DescriptionCode")
         notes = _notes(fallback)
     security, traders = read_security(sph, notes, ssr + osi)
-    origin = _t(_child(el, "OriginLocation"), "ID")
-    destination = _t(_child(el, "FinalDestinationLocation"), "ID")
+    origin = _sub_t(k, "OriginLocation", "ID")
+    destination = _sub_t(k, "FinalDestinationLocation", "ID")
     if fallback is not None:
-        origin = origin or _t(_child(fallback, "OriginLocation"), "ID")
-        destination = destination or _t(_child(fallback, "FinalDestinationLocation"), "ID")
+        origin = origin or _sub_t(fallback, "OriginLocation", "ID")
+        destination = destination or _sub_t(fallback, "FinalDestinationLocation", "ID")
     return Consignment(
         level=level,
         awb=AwbNumber.parse(awb_text),
         awb_text=awb_text,
         hawb=hawb,
-        shipper=_party(_child(el, "ConsignorParty")),
-        consignee=_party(_child(el, "ConsigneeParty")),
-        piece_count=_int(_t(el, "TotalPieceQuantity")),
-        gross_weight=_weight(_child(el, "IncludedTareGrossWeightMeasure")),
-        summary_description=_t(el, "SummaryDescription"),
-        items=_items(el, item_name),
+        shipper=_party(_first(k, "ConsignorParty")),
+        consignee=_party(_first(k, "ConsigneeParty")),
+        piece_count=_int(_t(k, "TotalPieceQuantity")),
+        gross_weight=_weight(_first(k, "IncludedTareGrossWeightMeasure")),
+        summary_description=_t(k, "SummaryDescription"),
+        items=tuple(_item(i) for i in items),
         origin=origin,
         destination=destination,
         security=security,
@@ -234,12 +292,8 @@ def _consignment(
         ssr=ssr,
         osi=osi,
         trader_ids=traders,
-        path=element_path(el),
+        path=path,
     )
-
-
-def _all_t_nested(el: etree._Element, parent: str, leaf: str) -> tuple[str, ...]:
-    return tuple(v for p in _iter(el, parent) if (v := _t(p, leaf)))
 
 
 # --- per message kind ---------------------------------------------------------------------------
@@ -248,19 +302,30 @@ def _all_t_nested(el: etree._Element, parent: str, leaf: str) -> tuple[str, ...]
 def read_xfwb(root: etree._Element) -> Filing:
     """A master air waybill: direct (740) gives one master-level consignment to assess; a
     consolidation (741 or header note C) keeps the master's data, its houses come in XFZB/XFHL."""
-    header = _header(root, "XFWB")
-    bhd = root.find(_ANY + "BusinessHeaderDocument")
-    mc = root.find(_ANY + "MasterConsignment")
+    top = _top(root)
+    header = _header(top.get("MessageHeaderDocument"), "XFWB")
+    bhd = _kids(top.get("BusinessHeaderDocument"))
+    mc = top.get("MasterConsignment")
     awb_text = _t(bhd, "ID")
-    note_codes = {(_t(n, "ContentCode") or "").upper() for n in _iter(bhd, "IncludedHeaderNote")}
+    note_codes = {(_t(_kids(n), "ContentCode") or "").upper() for n in _all(bhd, "IncludedHeaderNote")}
     consolidation = header.type_code == codes.MASTER_CONSOLIDATION or "C" in note_codes
     master = None
     routing: tuple[Movement, ...] = ()
     if mc is not None:
+        k = _kids(mc)
+        items = [
+            i for r in _all(k, "ApplicableRating") for i in _all(_kids(r), "IncludedMasterConsignmentItem")
+        ]
         master = _consignment(
-            mc, level="master", awb_text=awb_text, hawb=None, item_name="IncludedMasterConsignmentItem"
+            mc,
+            level="master",
+            awb_text=awb_text,
+            hawb=None,
+            items=items,
+            k=k,
+            path="Waybill/MasterConsignment",
         )
-        routing = tuple(_movement(m) for m in _iter(mc, "SpecifiedLogisticsTransportMovement"))
+        routing = tuple(_movement(m) for m in _all(k, "SpecifiedLogisticsTransportMovement"))
     return Filing(
         header=header,
         document_id=awb_text,
@@ -273,29 +338,30 @@ def read_xfwb(root: etree._Element) -> Filing:
 
 
 def _houses(root: etree._Element, kind: str, house_id_from_header: bool) -> Filing:
-    header = _header(root, kind)
-    bhd = root.find(_ANY + "BusinessHeaderDocument")
-    mc = root.find(_ANY + "MasterConsignment")
-    document_id = _t(bhd, "ID")
-    awb_text = _t(_child(mc, "TransportContractDocument"), "ID")
+    top = _top(root)
+    header = _header(top.get("MessageHeaderDocument"), kind)
+    document_id = _t(_kids(top.get("BusinessHeaderDocument")), "ID")
+    mc = top.get("MasterConsignment")
+    mk = _kids(mc)
+    awb_text = _sub_t(mk, "TransportContractDocument", "ID")
     houses = []
-    for hc in _iter(mc, "IncludedHouseConsignment"):
-        hawb = _t(hc, "ID") or (document_id if house_id_from_header else None)
+    master_path = f"{etree.QName(root).localname}/MasterConsignment"
+    elements = _all(mk, "IncludedHouseConsignment")
+    for n, hc in enumerate(elements, 1):
+        hk = _kids(hc)
+        hawb = _t(hk, "ID") or (document_id if house_id_from_header else None)
+        items = _all(hk, "IncludedHouseConsignmentItem")
+        path = f"{master_path}/IncludedHouseConsignment" + (f"[{n}]" if len(elements) > 1 else "")
         houses.append(
             _consignment(
-                hc,
-                level="house",
-                awb_text=awb_text,
-                hawb=hawb,
-                item_name="IncludedHouseConsignmentItem",
-                fallback=mc,
+                hc, level="house", awb_text=awb_text, hawb=hawb, items=items, fallback=mk, k=hk, path=path
             )
         )
-    routing = tuple(_movement(m) for m in _iter(mc, "SpecifiedLogisticsTransportMovement"))
+    routing = tuple(_movement(m) for m in _all(mk, "SpecifiedLogisticsTransportMovement"))
     master = None
     if mc is not None:  # the master's totals, for the house-versus-master consistency rules
         master = _consignment(
-            mc, level="master", awb_text=awb_text, hawb=None, item_name="IncludedMasterConsignmentItem"
+            mc, level="master", awb_text=awb_text, hawb=None, items=(), k=mk, path=master_path
         )
     return Filing(
         header=header,
@@ -321,17 +387,19 @@ def read_xfhl(root: etree._Element) -> Filing:
 
 def read_xffm(root: etree._Element) -> Filing:
     """A flight manifest: the flight has departed; its AWBs are acknowledged, not assessed."""
-    header = _header(root, "XFFM")
-    bhd = root.find(_ANY + "BusinessHeaderDocument")
-    ltm = root.find(_ANY + "LogisticsTransportMovement")
+    top = _top(root)
+    header = _header(top.get("MessageHeaderDocument"), "XFFM")
+    ltm = top.get("LogisticsTransportMovement")
     movement = _movement(ltm) if ltm is not None else None
     arrivals = []
     awbs: list[str] = []
-    for arrival in root.iterfind(_ANY + "ArrivalEvent"):
-        if loc := _t(_child(arrival, "OccurrenceArrivalLocation"), "ID"):
+    for arrival in root:
+        if not isinstance(arrival.tag, str) or arrival.tag.rpartition("}")[2] != "ArrivalEvent":
+            continue
+        if loc := _sub_t(_kids(arrival), "OccurrenceArrivalLocation", "ID"):
             arrivals.append(loc)
         for mc in arrival.iter(R + "IncludedMasterConsignment"):
-            if awb := _t(_child(mc, "TransportContractDocument"), "ID"):
+            if awb := _sub_t(_kids(mc), "TransportContractDocument", "ID"):
                 awbs.append(awb)
     manifest = FlightManifest(
         flight=movement.flight if movement else None,
@@ -343,7 +411,7 @@ def read_xffm(root: etree._Element) -> Filing:
     )
     return Filing(
         header=header,
-        document_id=_t(bhd, "ID"),
+        document_id=_t(_kids(top.get("BusinessHeaderDocument")), "ID"),
         awb=None,
         consolidation=None,
         routing=(movement,) if movement else (),
@@ -354,14 +422,13 @@ def read_xffm(root: etree._Element) -> Filing:
 def read_envelope(root: etree._Element, kind: str) -> Envelope:
     """Header, document id and master AWB of a detected message, valid or not: enough to address
     a rejection to its sender."""
-    bhd = root.find(_ANY + "BusinessHeaderDocument")
-    document_id = _t(bhd, "ID")
+    top = _top(root)
+    document_id = _t(_kids(top.get("BusinessHeaderDocument")), "ID")
     if kind == "XFWB":
         awb = AwbNumber.parse(document_id)
     else:
-        mc = root.find(_ANY + "MasterConsignment")
-        awb = AwbNumber.parse(_t(_child(mc, "TransportContractDocument"), "ID"))
-    return Envelope(header=_header(root, kind), document_id=document_id, awb=awb)
+        awb = AwbNumber.parse(_sub_t(_kids(top.get("MasterConsignment")), "TransportContractDocument", "ID"))
+    return Envelope(header=_header(top.get("MessageHeaderDocument"), kind), document_id=document_id, awb=awb)
 
 
 READERS = {"XFWB": read_xfwb, "XFZB": read_xfzb, "XFHL": read_xfhl, "XFFM": read_xffm}

@@ -78,6 +78,11 @@ _EXPECTED = re.compile(r"Expected is(?: one of)? \( ([^)]*) \)")
 
 # Element-path suffixes mapped to (code when missing, code when present but invalid).
 _FIELD_CODES: tuple[tuple[tuple[str, ...], str, str], ...] = (
+    (
+        ("HouseWaybill", "BusinessHeaderDocument", "ID"),
+        codes.MISSING_HOUSE_BILL_NBR,
+        codes.INVALID_HOUSE_BILL_NBR,
+    ),
     (("BusinessHeaderDocument", "ID"), codes.MISSING_WBL_LINE, codes.BAD_WBL_FORMAT),
     (("TransportContractDocument", "ID"), codes.MISSING_WBL_LINE, codes.BAD_WBL_FORMAT),
     (("IncludedHouseConsignment", "ID"), codes.MISSING_HOUSE_BILL_NBR, codes.INVALID_HOUSE_BILL_NBR),
