@@ -275,6 +275,9 @@ class Filing:
         return self.header.kind
 
 
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}  # field names per record class, looked up once
+
+
 def to_jsonable(value: Any) -> Any:
     """A record as plain JSON data (dicts, lists, strings, numbers), with derived AWB fields."""
     if isinstance(value, AwbNumber):
@@ -285,8 +288,11 @@ def to_jsonable(value: Any) -> Any:
             "check_digit": value.check_digit,
             "check_digit_ok": value.check_digit_ok,
         }
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        out = {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    names = _FIELD_NAMES.get(type(value))
+    if names is None and dataclasses.is_dataclass(value) and not isinstance(value, type):
+        names = _FIELD_NAMES[type(value)] = tuple(f.name for f in dataclasses.fields(value))
+    if names is not None:
+        out = {name: to_jsonable(getattr(value, name)) for name in names}
         if isinstance(value, Consignment):
             out["key"] = value.key
         return out

@@ -103,6 +103,8 @@ def _sub_t(k: Kids, child: str, name: str) -> str | None:
 def _int(text: str | None) -> int | None:
     if text is None:
         return None
+    if text.isdigit() and text.isascii() and len(text) < _MAX_INTEGER_DIGITS:
+        return int(text)  # the usual case, without a Decimal
     try:
         value = Decimal(text)
     except InvalidOperation:
