@@ -276,10 +276,13 @@ class Filing:
 
 
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}  # field names per record class, looked up once
+_PLAIN = frozenset({str, int, float, bool})
 
 
 def to_jsonable(value: Any) -> Any:
     """A record as plain JSON data (dicts, lists, strings, numbers), with derived AWB fields."""
+    if value is None or type(value) in _PLAIN:
+        return value
     if isinstance(value, AwbNumber):
         return {
             "number": value.number,

@@ -273,7 +273,11 @@ class Consumer:
         method = frame.method
         acked = isinstance(method, Basic.Ack)
         if method.multiple:
-            tags = [t for t in self._unconfirmed if t <= method.delivery_tag]
+            tags = []
+            for t in self._unconfirmed:  # insertion order is publish order: stop at the first beyond
+                if t > method.delivery_tag:
+                    break
+                tags.append(t)
         else:
             tags = [method.delivery_tag] if method.delivery_tag in self._unconfirmed else []
         for tag in tags:
