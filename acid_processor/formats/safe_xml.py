@@ -40,6 +40,7 @@ _COUNT_ELEMENTS = etree.XPath("count(//*)")
 _HAS_PI = etree.XPath("boolean(//processing-instruction())")
 _XINCLUDE_ANY = "{%s}*" % XINCLUDE_NS  # noqa: UP031 - braces of a Clark name
 _UTF16_32_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
+_BYTE_SCAN_ENCODINGS = frozenset({"UTF-8", "UTF8", "US-ASCII", "ASCII"})
 
 _SYNTAX_CODES = {
     "ERR_INVALID_ENCODING": codes.XML_ENCODING,
@@ -119,7 +120,13 @@ class SafeXmlReader:
         # body a byte scan proves most of them unnecessary: every element needs a '<', every
         # processing instruction a '<?', every XInclude element its namespace name (spelt out,
         # or through a character reference '&#'). Other encodings always get the tree checks.
-        plain = not raw.startswith(_UTF16_32_BOMS) and b"\x00" not in raw[:4]
+        # Only UTF-8/ASCII spells '<', '?' and 'XInclude' as those bytes: UTF-7, for one, can write
+        # '<' as '+ADw-', so any other declared encoding gets the tree checks.
+        plain = (
+            not raw.startswith(_UTF16_32_BOMS)
+            and b"\x00" not in raw[:4]
+            and (docinfo.encoding or "").upper() in _BYTE_SCAN_ENCODINGS
+        )
         if not plain or raw.count(b"<") > self.limits.max_elements:
             count = int(_COUNT_ELEMENTS(tree))
             if count > self.limits.max_elements:
@@ -147,7 +154,8 @@ def _has_pi_bytes(raw: bytes) -> bool:
     """Whether '<?' occurs anywhere but in the XML declaration at the start. Scans for '?', which
     is rare in XML, rather than '<', which is everywhere."""
     start = 0
-    if raw.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<?xml"):
+    # '<?xml' and a blank: a PI whose target merely starts with xml (xml-stylesheet) is not it.
+    if raw.lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"<?xml ", b"<?xml\t", b"<?xml\r", b"<?xml\n")):
         start = raw.find(b"?>") + 2
         if start == 1:
             return True  # an unterminated declaration: let the tree check decide

@@ -107,6 +107,11 @@ class Consumer:
         self._stopped = threading.Event()
         self._worker_error: BaseException | None = None
         self._drained = False
+        self._closing_scheduled = False
+        # Worker-owned: outbound ids handed to the I/O thread and not yet marked published, with
+        # the connection generation they were published on. A duplicate delivery arriving while
+        # the original's replies are still on their way must not publish them a second time.
+        self._handed: dict[str, int] = {}
         self._worker = threading.Thread(target=self._work, name="acid-worker", daemon=True)
         self._attempt = 0
 
@@ -175,6 +180,7 @@ class Consumer:
         self._returned.clear()
         self._in_flight = 0
         self._drained = False
+        self._closing_scheduled = False
         self._connection = SelectConnection(
             self._params,
             on_open_callback=lambda c: c.channel(on_open_callback=self._on_channel_open),
@@ -301,6 +307,9 @@ class Consumer:
         metrics.publish_failures.inc()
         if pending.confirmed:
             self._inbox.put(("published", None, pending.confirmed))
+        confirmed = set(pending.confirmed)
+        unconfirmed = [m.message_id for m, _ in pending.plan.publishes if m.message_id not in confirmed]
+        self._inbox.put(("released", unconfirmed))
         channel = self._channel
         if channel is not None and pending.plan.generation == self._generation:
             channel.basic_nack(pending.plan.tag, requeue=True)
@@ -344,7 +353,15 @@ class Consumer:
 
     def _maybe_finish_drain(self) -> None:
         if self._stopping and self._drained and self._in_flight <= 0 and not self._unconfirmed:
-            self._close()
+            if self._closing_scheduled:
+                return
+            self._closing_scheduled = True
+            # A short pause before closing: quorum queues can drop acks that arrive just before
+            # the channel closes (rabbitmq-server#10327); the message would come back although
+            # it was answered (the store would recognise it, but why make it).
+            conn = self._connection
+            if conn is not None:
+                conn.ioloop.call_later(0.3, self._close)
 
     def _close(self) -> None:
         conn = self._connection
@@ -388,11 +405,16 @@ class Consumer:
                         deliveries.append(item)
                     elif item[0] == "published":
                         published.append((item[1], item[2]))
+                    elif item[0] == "released":  # a publish failed: its delivery comes back
+                        for message_id in item[1]:
+                            self._handed.pop(message_id, None)
                     elif item[0] == "drain":
                         draining = True
                 if published:
                     ids = [i for _, confirmed in published for i in confirmed]
                     _retry(lambda ids=ids: store.mark_published(ids), "mark published")
+                    for message_id in ids:
+                        self._handed.pop(message_id, None)
                     self._call_io(self._settle_many, [p for p, _ in published if p is not None])
                 if draining:
                     # Start nothing new: what was prefetched but not started is redelivered.
@@ -436,7 +458,13 @@ class Consumer:
             publishes = [(m, _properties(m)) for m in r.pending]
             if p.dead_letter is not None:
                 publishes.append(self._dead_letter(d, p.dead_letter))
+            if r.duplicate:  # leave out what the original delivery is still publishing
+                publishes = [x for x in publishes if self._handed.get(x[0].message_id) != d.generation]
+            for message, _ in publishes:
+                self._handed[message.message_id] = d.generation
             plans.append(_Plan(d.generation, d.tag, publishes, r.duplicate))
+        if len(self._handed) > 100_000:  # ids of connections long gone: forget them
+            self._handed = {k: g for k, g in self._handed.items() if g == self._generation}
         self._call_io(self._execute, plans)
 
     def _process_one(self, d: _Inbound) -> Processed:

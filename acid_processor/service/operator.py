@@ -121,6 +121,9 @@ def replay_dead_letters(settings: Settings, message_id: str | None = None, limit
     conn, channel = _open(settings)
     replayed: list[str] = []
     try:
+        # Only what is queued now: a replayed message dead-lettered again returns to the tail.
+        queued = channel.queue_declare(settings.topology.dead_letter_queue, passive=True).method.message_count
+        limit = min(limit, queued)
         for _ in range(limit):
             method, props, body = channel.basic_get(settings.topology.dead_letter_queue, auto_ack=False)
             if method is None:

@@ -1,0 +1,518 @@
+"""End-to-end throughput of the RabbitMQ service against its two bounds, in one run of this script:
+
+- end to end: `acid-processor consume` (a subprocess, SQLite store in a temp dir, default prefetch
+  and batch unless --prefetch/--batch) drains a quorum filings queue pre-filled with n synthetic
+  filings. Timed from the start of the consumer process to the moment the store holds every
+  filing's outcome and every reply is confirmed (count == n and outbound_pending == 0). Nothing is
+  subtracted; the start-up cost (process start to first stored outcome) is shown separately.
+- in-process: `Pipeline.process` (safe parse, validate, extract, assess, render replies) on the
+  same corpus, on one core, no broker and no store: the ceiling of what the service can do.
+- bare relay: a pika SelectConnection consumer on the same broker that consumes each message of a
+  quorum queue pre-filled with the same n messages, publishes one message to another quorum queue
+  (mandatory, persistent) with publisher confirms tracked asynchronously, and acks each delivery
+  after its confirm. No processing: the ceiling of what the broker and pika allow one connection.
+
+Run:    .venv/bin/python benchmarks/bench_e2e.py [--n 20000] [--runs 3] [--prefetch P] [--batch B]
+                                                 [--profile]
+Target: end to end / in-process >= 0.60. Rates are filings per second, median of the runs; every run
+is listed. Every exchange and queue gets a unique name per run and is deleted afterwards.
+--profile adds one more end-to-end run with cProfile in both consumer threads (I/O and worker),
+set up by this script in the child process (the consumer's code is not changed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import cProfile
+import gc
+import io
+import os
+import pstats
+import signal
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import pika  # noqa: E402
+from pika.adapters.select_connection import SelectConnection  # noqa: E402
+from pika.spec import Basic, BasicProperties  # noqa: E402
+
+from acid_processor.config import Settings, Topology  # noqa: E402
+from acid_processor.service.topology import declare  # noqa: E402
+
+AMQP_URL = os.environ.get("ACID_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/%2F")
+TARGET = 0.60
+
+
+# --- publishing -------------------------------------------------------------------------------------
+
+
+def publish_confirmed(
+    messages: list[tuple[str, str, bytes, BasicProperties]], window: int = 2000, timeout: float = 600
+) -> float:
+    """Publish (exchange, routing key, body, properties), mandatory, up to `window` unconfirmed,
+    confirms settled as they come (multiple acks too). Returns the seconds it took."""
+    state: dict[str, Any] = {"next": 0, "acked": 0, "error": None}
+    outstanding: list[int] = []
+    box: dict[str, Any] = {}
+
+    def fail(msg: str) -> None:
+        state["error"] = state["error"] or msg
+        if box["conn"].is_open:
+            box["conn"].close()
+
+    def pump(ch: Any) -> None:
+        while state["next"] < len(messages) and len(outstanding) < window:
+            exchange, key, body, props = messages[state["next"]]
+            ch.basic_publish(exchange, key, body, props, mandatory=True)
+            state["next"] += 1
+            outstanding.append(state["next"])
+        if state["acked"] == len(messages):
+            box["conn"].close()
+
+    def on_confirm(frame: Any, ch: Any) -> None:
+        m = frame.method
+        if isinstance(m, Basic.Nack):
+            fail(f"publish {m.delivery_tag} nacked")
+            return
+        n = 0
+        if m.multiple:
+            while n < len(outstanding) and outstanding[n] <= m.delivery_tag:
+                n += 1
+            del outstanding[:n]
+        else:
+            outstanding.remove(m.delivery_tag)
+            n = 1
+        state["acked"] += n
+        pump(ch)
+
+    def on_channel(ch: Any) -> None:
+        ch.add_on_return_callback(lambda *a: fail("publish returned unroutable"))
+        ch.confirm_delivery(lambda f: on_confirm(f, ch), callback=lambda _: pump(ch))
+
+    def on_open(conn: Any) -> None:
+        conn.channel(on_open_callback=on_channel)
+        conn.ioloop.call_later(timeout, lambda: fail("publishing timed out"))
+
+    def on_open_error(conn: Any, err: BaseException) -> None:
+        state["error"] = repr(err)
+        conn.ioloop.stop()
+
+    started = time.perf_counter()
+    box["conn"] = SelectConnection(
+        pika.URLParameters(AMQP_URL),
+        on_open_callback=on_open,
+        on_open_error_callback=on_open_error,
+        on_close_callback=lambda c, r: c.ioloop.stop(),
+    )
+    box["conn"].ioloop.start()
+    if state["error"] or state["acked"] != len(messages):
+        raise RuntimeError(state["error"] or f"{state['acked']}/{len(messages)} confirmed")
+    return time.perf_counter() - started
+
+
+def xml_props(message_id: str) -> BasicProperties:
+    return BasicProperties(content_type="application/xml", message_id=message_id, delivery_mode=2)
+
+
+def blocking() -> pika.BlockingConnection:
+    return pika.BlockingConnection(pika.URLParameters(AMQP_URL))
+
+
+def delete(queues: list[str], exchanges: list[str]) -> None:
+    conn = blocking()
+    try:
+        for name in queues:
+            ch = conn.channel()
+            with contextlib.suppress(Exception):
+                ch.queue_delete(name)
+            with contextlib.suppress(Exception):
+                ch.close()
+        for name in exchanges:
+            ch = conn.channel()
+            with contextlib.suppress(Exception):
+                ch.exchange_delete(name)
+            with contextlib.suppress(Exception):
+                ch.close()
+    finally:
+        conn.close()
+
+
+# --- end to end -------------------------------------------------------------------------------------
+
+
+@dataclass
+class E2E:
+    rate: float  # n / (process start -> all stored and confirmed)
+    seconds: float
+    startup: float  # process start -> first stored outcome
+    steady: float  # n / (first outcome -> done)
+    prefill: float
+    confirm_lag_ms: tuple[float, float]  # median and p95 of (published_at - recorded_at)
+    batches: int  # distinct commit timestamps (record_many transactions)
+
+
+def topology_for(run: str) -> Topology:
+    p = f"bench.{run}"
+    return Topology(
+        inbound_exchange=f"{p}.inbound",
+        filings_queue=f"{p}.filings",
+        dead_letter_exchange=f"{p}.dlx",
+        dead_letter_queue=f"{p}.filings.dlq",
+        carriers_exchange=f"{p}.carriers",
+        targeting_exchange=f"{p}.targeting",
+        unrouted_exchange=f"{p}.unrouted",
+        unrouted_queue=f"{p}.unrouted.q",
+    )
+
+
+def env_for(t: Topology, store_url: str, args: argparse.Namespace) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ACID_")}
+    env.update(
+        {
+            "ACID_AMQP_URL": AMQP_URL,
+            "ACID_STORE_URL": store_url,
+            "ACID_INBOUND_EXCHANGE": t.inbound_exchange,
+            "ACID_FILINGS_QUEUE": t.filings_queue,
+            "ACID_DEAD_LETTER_EXCHANGE": t.dead_letter_exchange,
+            "ACID_DEAD_LETTER_QUEUE": t.dead_letter_queue,
+            "ACID_CARRIERS_EXCHANGE": t.carriers_exchange,
+            "ACID_TARGETING_EXCHANGE": t.targeting_exchange,
+            "ACID_UNROUTED_EXCHANGE": t.unrouted_exchange,
+            "ACID_UNROUTED_QUEUE": t.unrouted_queue,
+        }
+    )
+    if args.prefetch:
+        env["ACID_PREFETCH"] = str(args.prefetch)
+    if args.batch:
+        env["ACID_BATCH_SIZE"] = str(args.batch)
+    return env
+
+
+def run_e2e(bodies: list[bytes], args: argparse.Namespace, profile_dir: Path | None = None) -> E2E:
+    n = len(bodies)
+    run = uuid.uuid4().hex[:10]
+    t = topology_for(run)
+    # The replies go to one quorum queue per outbound exchange, as a carrier's and targeting's would.
+    carriers_q, targeting_q = f"bench.{run}.carriers.all", f"bench.{run}.targeting.all"
+    queues = [t.filings_queue, t.dead_letter_queue, t.unrouted_queue, carriers_q, targeting_q]
+    exchanges = [t.inbound_exchange, t.dead_letter_exchange, t.unrouted_exchange]
+    exchanges += [t.carriers_exchange, t.targeting_exchange]
+    tmp = Path(tempfile.mkdtemp(prefix="bench-e2e-"))
+    db = tmp / "audit.sqlite3"
+    proc = None
+    try:
+        conn = blocking()
+        ch = conn.channel()
+        declare(ch, t)
+        for q, ex in ((carriers_q, t.carriers_exchange), (targeting_q, t.targeting_exchange)):
+            ch.queue_declare(q, durable=True, arguments={"x-queue-type": "quorum"})
+            ch.queue_bind(q, ex, routing_key="#")
+        conn.close()
+        prefill = publish_confirmed(
+            [(t.inbound_exchange, "filing", b, xml_props(f"bench-{i}")) for i, b in enumerate(bodies)]
+        )
+
+        env = env_for(t, f"sqlite:///{db}", args)
+        cmd = [sys.executable, "-m", "acid_processor", "consume"]
+        if profile_dir is not None:
+            cmd = [sys.executable, __file__, "--child-profile", str(profile_dir)]
+        log = (tmp / "consumer.log").open("wb")
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=tmp)
+        log.close()
+        first = None
+        done = None
+        reader = None
+        while done is None:
+            if proc.poll() is not None:
+                raise RuntimeError(
+                    f"consumer exited {proc.returncode}: {(tmp / 'consumer.log').read_text()[-2000:]}"
+                )
+            if time.perf_counter() - started > 1800:
+                raise RuntimeError("timed out")
+            if reader is None and db.exists():
+                with contextlib.suppress(sqlite3.Error):
+                    reader = sqlite3.connect(db, timeout=30)
+                    reader.execute("SELECT 1 FROM filings LIMIT 1")
+            if reader is not None:
+                try:
+                    (count,) = reader.execute("SELECT COUNT(*) FROM filings").fetchone()
+                    if count and first is None:
+                        first = time.perf_counter()
+                    if count >= n:
+                        (pending,) = reader.execute(
+                            "SELECT COUNT(*) FROM outbound WHERE NOT published"
+                        ).fetchone()
+                        if pending == 0:
+                            done = time.perf_counter()
+                except sqlite3.Error:
+                    reader.close()
+                    reader = None
+            time.sleep(0.05)
+        assert first is not None
+        # Checks: all stored once, nothing dead-lettered; timings of the pipeline from the store itself.
+        (stored, dead) = reader.execute(
+            "SELECT COUNT(*), COALESCE(SUM(status = 'dead_lettered'), 0) FROM filings"
+        ).fetchone()
+        lags = sorted(
+            (datetime.fromisoformat(p) - datetime.fromisoformat(r)).total_seconds() * 1000
+            for r, p in reader.execute(
+                "SELECT f.recorded_at, MAX(o.published_at) FROM filings f"
+                " JOIN outbound o ON o.filing_id = f.id GROUP BY f.id"
+            )
+        )
+        (batches,) = reader.execute("SELECT COUNT(DISTINCT recorded_at) FROM filings").fetchone()
+        reader.close()
+        if stored != n or dead:
+            raise RuntimeError(f"stored {stored} of {n}, {dead} dead-lettered")
+        proc.send_signal(signal.SIGTERM)
+        rc = proc.wait(timeout=60)
+        if rc != 0:
+            raise RuntimeError(f"consumer exit status {rc}")
+        return E2E(
+            rate=n / (done - started),
+            seconds=done - started,
+            startup=first - started,
+            steady=n / (done - first),
+            prefill=prefill,
+            confirm_lag_ms=(statistics.median(lags), lags[int(len(lags) * 0.95)]),
+            batches=batches,
+        )
+    finally:
+        if proc is not None and proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        delete(queues, exchanges)
+        for f in tmp.iterdir():
+            f.unlink()
+        tmp.rmdir()
+
+
+# --- bare relay ---------------------------------------------------------------------------------------
+
+
+def run_relay(bodies: list[bytes], prefetch: int) -> float:
+    """Consume, publish one message with an asynchronous confirm, ack after the confirm."""
+    n = len(bodies)
+    run = uuid.uuid4().hex[:10]
+    q_in, q_out = f"bench.{run}.relay.in", f"bench.{run}.relay.out"
+    try:
+        conn = blocking()
+        ch = conn.channel()
+        for q in (q_in, q_out):
+            ch.queue_declare(q, durable=True, arguments={"x-queue-type": "quorum"})
+        conn.close()
+        publish_confirmed([("", q_in, b, xml_props(f"relay-{i}")) for i, b in enumerate(bodies)])
+        state: dict[str, Any] = {"seq": 0, "acked": 0, "t0": None, "t1": None, "error": None}
+        unconfirmed: OrderedDict[int, int] = OrderedDict()  # publish seq -> delivery tag
+
+        def on_message(ch: Any, method: Any, props: BasicProperties, body: bytes) -> None:
+            out = BasicProperties(
+                content_type=props.content_type, message_id=props.message_id, delivery_mode=2
+            )
+            ch.basic_publish("", q_out, body, out, mandatory=True)
+            state["seq"] += 1
+            unconfirmed[state["seq"]] = method.delivery_tag
+
+        def on_confirm(frame: Any, ch: Any) -> None:
+            m = frame.method
+            if isinstance(m, Basic.Nack):
+                state["error"] = "nacked"
+                ch.connection.close()
+                return
+            tags = []
+            if m.multiple:
+                while unconfirmed and next(iter(unconfirmed)) <= m.delivery_tag:
+                    tags.append(unconfirmed.popitem(last=False)[1])
+            elif m.delivery_tag in unconfirmed:
+                tags.append(unconfirmed.pop(m.delivery_tag))
+            for tag in tags:
+                ch.basic_ack(tag)
+            state["acked"] += len(tags)
+            if state["acked"] == n:
+                state["t1"] = time.perf_counter()
+                ch.connection.close()
+
+        def start(ch: Any) -> None:
+            state["t0"] = time.perf_counter()
+            ch.basic_consume(q_in, lambda *a: on_message(*a), auto_ack=False)
+
+        def on_channel(ch: Any) -> None:
+            ch.confirm_delivery(
+                lambda f: on_confirm(f, ch),
+                callback=lambda _: ch.basic_qos(prefetch_count=prefetch, callback=lambda _: start(ch)),
+            )
+
+        relay = SelectConnection(
+            pika.URLParameters(AMQP_URL),
+            on_open_callback=lambda c: c.channel(on_open_callback=on_channel),
+            on_close_callback=lambda c, r: c.ioloop.stop(),
+        )
+        relay.ioloop.start()
+        if state["error"] or state["t1"] is None:
+            raise RuntimeError(state["error"] or f"relay stopped after {state['acked']} of {n}")
+        return n / (state["t1"] - state["t0"])
+    finally:
+        delete([q_in, q_out], [])
+
+
+# --- in process ----------------------------------------------------------------------------------------
+
+
+def make_pipeline() -> Any:
+    from acid_processor.assessment.engine import Assessor
+    from acid_processor.assessment.policy import Policy
+    from acid_processor.pipeline import Pipeline
+    from acid_processor.replies import load_profile
+
+    return Pipeline(Assessor(Policy.load(None)), load_profile("pact"), Topology())
+
+
+def run_inprocess(pipeline: Any, bodies: list[bytes]) -> float:
+    """Pipeline.process on every filing, as the consumer's worker calls it (one core, GC as usual)."""
+    from acid_processor.pipeline import Delivery
+
+    deliveries = [
+        Delivery(body=b, message_id=f"bench-{i}", content_type="application/xml", routing_key="filing")
+        for i, b in enumerate(bodies)
+    ]
+    gc.collect()
+    started = time.perf_counter()
+    for d in deliveries:
+        p = pipeline.process(d)
+        if p.dead_letter is not None:
+            raise RuntimeError(f"{d.message_id} dead-lettered: {p.dead_letter}")
+    return len(bodies) / (time.perf_counter() - started)
+
+
+# --- profiling (in the consumer child) --------------------------------------------------------------
+
+
+def child_profile(out_dir: Path) -> int:
+    """Run `acid-processor consume` with cProfile in the I/O (main) thread and in the worker thread."""
+    from acid_processor import cli
+    from acid_processor.service import consumer
+
+    work = consumer.Consumer._work
+
+    def profiled_work(self: Any) -> None:
+        prof = cProfile.Profile()
+        prof.enable()
+        try:
+            work(self)
+        finally:
+            prof.disable()
+            prof.dump_stats(out_dir / "worker.prof")
+
+    consumer.Consumer._work = profiled_work  # type: ignore[method-assign]
+    prof = cProfile.Profile()
+    prof.enable()
+    try:
+        return cli.main(["consume"])
+    finally:
+        prof.disable()
+        prof.dump_stats(out_dir / "io.prof")
+
+
+def show_profile(path: Path, title: str, top: int = 22) -> None:
+    buf = io.StringIO()
+    stats = pstats.Stats(str(path), stream=buf)
+    total = stats.total_tt  # type: ignore[attr-defined]
+    stats.sort_stats("cumulative").print_stats(top)
+    print(f"\n--- {title}: {total:.2f}s of CPU in this thread (cumulative, top {top}) ---")
+    lines = buf.getvalue().splitlines()
+    start = next(i for i, line in enumerate(lines) if line.lstrip().startswith("ncalls"))
+    print("\n".join(lines[start : start + top + 1]))
+
+
+# --- main ----------------------------------------------------------------------------------------------
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--n", type=int, default=20_000)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--prefetch", type=int, default=None, help="ACID_PREFETCH (default: the service's)")
+    ap.add_argument("--batch", type=int, default=None, help="ACID_BATCH_SIZE (default: the service's)")
+    ap.add_argument("--profile", action="store_true", help="one more end-to-end run under cProfile")
+    ap.add_argument("--child-profile", type=Path, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child_profile:
+        return child_profile(args.child_profile)
+
+    from acid_processor.synthetic import corpus
+
+    defaults = Settings()
+    prefetch = args.prefetch or defaults.prefetch
+    print(f"generating {args.n} synthetic filings (seed {args.seed})...", flush=True)
+    bodies = [b for _, b in corpus(args.n, args.seed)]
+    print(
+        f"corpus: {args.n} filings, {sum(map(len, bodies)) / 1e6:.1f} MB,"
+        f" mean {statistics.mean(map(len, bodies)):.0f} B"
+    )
+    print(
+        f"consumer: prefetch {prefetch}, batch {args.batch or defaults.batch_size};"
+        f" broker {AMQP_URL.split('@')[-1]}"
+    )
+    pipeline = make_pipeline()
+    run_inprocess(pipeline, bodies[:200])  # warm up (lazy policy indexes, schema caches)
+
+    e2e: list[E2E] = []
+    inproc: list[float] = []
+    relay: list[float] = []
+    for i in range(args.runs):
+        e2e.append(run_e2e(bodies, args))
+        r = e2e[-1]
+        print(
+            f"run {i + 1}: end to end {r.rate:7.0f}/s ({r.seconds:.1f}s; start-up {r.startup:.2f}s;"
+            f" after first outcome {r.steady:.0f}/s; commit->confirmed median {r.confirm_lag_ms[0]:.0f} ms,"
+            f" p95 {r.confirm_lag_ms[1]:.0f} ms; {r.batches} commits; prefill {r.prefill:.1f}s)",
+            flush=True,
+        )
+        inproc.append(run_inprocess(pipeline, bodies))
+        print(f"run {i + 1}: in-process {inproc[-1]:7.0f}/s", flush=True)
+        relay.append(run_relay(bodies, prefetch))
+        print(f"run {i + 1}: bare relay {relay[-1]:7.0f}/s", flush=True)
+
+    m_e2e = statistics.median(r.rate for r in e2e)
+    m_in = statistics.median(inproc)
+    m_relay = statistics.median(relay)
+    print()
+    print(f"end to end   {m_e2e:8.0f} filings/s   (median of {', '.join(f'{r.rate:.0f}' for r in e2e)})")
+    steady, startup = statistics.median(r.steady for r in e2e), statistics.median(r.startup for r in e2e)
+    print(f"  excluding start-up {steady:.0f}/s; start-up {startup:.2f}s")
+    print(f"in-process   {m_in:8.0f} filings/s   (median of {', '.join(f'{x:.0f}' for x in inproc)})")
+    print(f"bare relay   {m_relay:8.0f} msgs/s      (median of {', '.join(f'{x:.0f}' for x in relay)})")
+    ratio = m_e2e / m_in
+    print(
+        f"end to end / in-process = {ratio:.2f}"
+        f"  (target >= {TARGET:.2f}: {'met' if ratio >= TARGET else 'MISSED'})"
+    )
+    print(f"end to end / bare relay = {m_e2e / m_relay:.2f}")
+
+    if args.profile:
+        with tempfile.TemporaryDirectory(prefix="bench-e2e-prof-") as d:
+            r = run_e2e(bodies, args, profile_dir=Path(d))
+            print(f"\nprofiled run: end to end {r.rate:.0f}/s (cProfile slows both threads)")
+            show_profile(Path(d) / "worker.prof", "worker thread")
+            show_profile(Path(d) / "io.prof", "I/O thread (main)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
