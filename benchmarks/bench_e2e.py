@@ -133,22 +133,20 @@ def blocking() -> pika.BlockingConnection:
 
 
 def delete(queues: list[str], exchanges: list[str]) -> None:
-    conn = blocking()
-    try:
-        for name in queues:
-            ch = conn.channel()
-            with contextlib.suppress(Exception):
-                ch.queue_delete(name)
-            with contextlib.suppress(Exception):
-                ch.close()
-        for name in exchanges:
-            ch = conn.channel()
-            with contextlib.suppress(Exception):
-                ch.exchange_delete(name)
-            with contextlib.suppress(Exception):
-                ch.close()
-    finally:
-        conn.close()
+    """Delete the run's names, one connection each: deleting a full quorum queue can take long
+    enough for the broker to close a connection, and one failure must not leave the rest."""
+    for kind, name in [("queue", q) for q in queues] + [("exchange", e) for e in exchanges]:
+        with contextlib.suppress(Exception):
+            conn = blocking()
+            try:
+                ch = conn.channel()
+                if kind == "queue":
+                    ch.queue_delete(name)
+                else:
+                    ch.exchange_delete(name)
+            finally:
+                with contextlib.suppress(Exception):
+                    conn.close()
 
 
 # --- end to end -------------------------------------------------------------------------------------
