@@ -7,7 +7,6 @@ service all call the same Checker, built once at start (schemas compiled, parser
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from acid_processor.formats.cargo_xml import read_envelope, read_filing
 from acid_processor.formats.detect import detect
@@ -64,7 +63,3 @@ class Checker:
             return []
         return explain(raw, self.registry.path(result.kind, result.version))
 
-
-def check_path(checker: Checker, path: Path) -> CheckResult:
-    """Check one file (read whole: the size limit applies to its bytes as to a message body)."""
-    return checker.check(path.read_bytes())
