@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
 from lxml import etree
 
@@ -24,6 +25,8 @@ from acid_processor.model import (
     MessageHeader,
     Movement,
     Party,
+    SecurityDeclaration,
+    TraderId,
     Weight,
 )
 from acid_processor.security import CustomsNote, read_security
@@ -230,7 +233,7 @@ def _item(item: etree._Element) -> Item:
 _NOTE_FIELDS = {R + "ContentCode": 0, R + "Content": 1, R + "SubjectCode": 2, R + "CountryID": 3}
 
 
-def _notes(k: Kids) -> list[CustomsNote]:
+def _notes(k: Kids) -> tuple[CustomsNote, ...]:
     """IncludedCustomsNote in filed order (the order carries meaning for the e-CSD)."""
     out = []
     fields = _NOTE_FIELDS
@@ -241,12 +244,33 @@ def _notes(k: Kids) -> list[CustomsNote]:
             if i is not None:
                 values[i] = _clean(child.text)
         out.append(CustomsNote(*values))
-    return out
+    return tuple(out)
 
 
 def _nested_t(k: Kids, parent: str, leaf: str) -> tuple[str, ...]:
     tag = R + leaf
     return tuple(v for p in _all(k, parent) if (v := _leaf(p, tag)))
+
+
+class _Shared(NamedTuple):
+    """What a master supplies to houses that do not repeat it, read once per filing."""
+
+    sph: tuple[str, ...]
+    notes: tuple[CustomsNote, ...]
+    origin: str | None
+    destination: str | None
+
+
+def _shared(k: Kids) -> _Shared:
+    return _Shared(
+        sph=_nested_t(k, "HandlingSPHInstructions", "DescriptionCode"),
+        notes=_notes(k),
+        origin=_sub_t(k, "OriginLocation", "ID"),
+        destination=_sub_t(k, "FinalDestinationLocation", "ID"),
+    )
+
+
+Declarations = dict[tuple, tuple[SecurityDeclaration, tuple[TraderId, ...]]]
 
 
 def _consignment(
@@ -257,25 +281,33 @@ def _consignment(
     hawb: str | None,
     items: Iterable[etree._Element],
     path: str,
-    fallback: Kids | None = None,
+    fallback: _Shared | None = None,
     k: Kids | None = None,
+    declarations: Declarations | None = None,
 ) -> Consignment:
     """One consignment from its element; `fallback` (the master of a house) supplies the
-    origin, destination and security data a house does not repeat."""
+    origin, destination and security data a house does not repeat. `declarations` memoises the
+    security declaration within one filing: the houses of a manifest usually share the master's."""
     k = k if k is not None else _kids(el)
     sph = _nested_t(k, "HandlingSPHInstructions", "DescriptionCode")
     ssr = _nested_t(k, "HandlingSSRInstructions", "Description")
     osi = _nested_t(k, "HandlingOSIInstructions", "Description")
     notes = _notes(k)
     if fallback is not None and not sph and not notes:
-        sph = _nested_t(fallback, "HandlingSPHInstructions", "DescriptionCode")
-        notes = _notes(fallback)
-    security, traders = read_security(sph, notes, ssr + osi)
+        sph, notes = fallback.sph, fallback.notes
+    free_texts = ssr + osi
+    memo_key = (sph, notes, free_texts)
+    found = declarations.get(memo_key) if declarations is not None else None
+    if found is None:
+        found = read_security(sph, notes, free_texts)
+        if declarations is not None:
+            declarations[memo_key] = found
+    security, traders = found
     origin = _sub_t(k, "OriginLocation", "ID")
     destination = _sub_t(k, "FinalDestinationLocation", "ID")
     if fallback is not None:
-        origin = origin or _sub_t(fallback, "OriginLocation", "ID")
-        destination = destination or _sub_t(fallback, "FinalDestinationLocation", "ID")
+        origin = origin or fallback.origin
+        destination = destination or fallback.destination
     return Consignment(
         level=level,
         awb=AwbNumber.parse(awb_text),
@@ -347,6 +379,8 @@ def _houses(root: etree._Element, kind: str, house_id_from_header: bool) -> Fili
     mk = _kids(mc)
     awb_text = _sub_t(mk, "TransportContractDocument", "ID")
     houses = []
+    shared = _shared(mk)
+    declarations: Declarations = {}
     master_path = f"{etree.QName(root).localname}/MasterConsignment"
     elements = _all(mk, "IncludedHouseConsignment")
     for n, hc in enumerate(elements, 1):
@@ -356,14 +390,29 @@ def _houses(root: etree._Element, kind: str, house_id_from_header: bool) -> Fili
         path = f"{master_path}/IncludedHouseConsignment" + (f"[{n}]" if len(elements) > 1 else "")
         houses.append(
             _consignment(
-                hc, level="house", awb_text=awb_text, hawb=hawb, items=items, fallback=mk, k=hk, path=path
+                hc,
+                level="house",
+                awb_text=awb_text,
+                hawb=hawb,
+                items=items,
+                fallback=shared,
+                k=hk,
+                path=path,
+                declarations=declarations,
             )
         )
     routing = tuple(_movement(m) for m in _all(mk, "SpecifiedLogisticsTransportMovement"))
     master = None
     if mc is not None:  # the master's totals, for the house-versus-master consistency rules
         master = _consignment(
-            mc, level="master", awb_text=awb_text, hawb=None, items=(), k=mk, path=master_path
+            mc,
+            level="master",
+            awb_text=awb_text,
+            hawb=None,
+            items=(),
+            k=mk,
+            path=master_path,
+            declarations=declarations,
         )
     return Filing(
         header=header,

@@ -91,7 +91,7 @@ class SafeXmlReader:
 
     def parse(self, raw: bytes) -> tuple[etree._Element | None, Reason | None]:
         """The root element of a safe, bounded document, or None and the reason it was refused."""
-        if not raw or not raw.strip():
+        if not raw or raw.isspace():  # isspace: same blanks as strip(), without copying the body
             return None, Reason(codes.XML_EMPTY, "The message body is empty.")
         if len(raw) > self.limits.max_bytes:
             return None, Reason(
