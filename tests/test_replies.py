@@ -12,6 +12,8 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from lxml import etree
 
 from acid_processor.assessment.errors import PolicyError
@@ -37,6 +39,7 @@ from acid_processor.model import (
 )
 from acid_processor.model import Outcome as O
 from acid_processor.replies import OutboundReply, Replies, render_replies
+from acid_processor.replies._xml import attribute, text
 from acid_processor.replies.ids import reply_id
 from acid_processor.replies.profiles import STAGES, Profile, load_profile, load_profiles
 from acid_processor.replies.referral import build_referral
@@ -497,6 +500,47 @@ def test_xml_special_characters_are_escaped(registry, profiles) -> None:
         assert body is not None
         root = etree.fromstring(body)
         assert _text(root, "*/ram:ConversationID") == ["a&b<c>\"d'"]
+
+
+# Every character XML 1.0 can carry, weighted towards the ones that need escaping.
+XML_CHARS = st.one_of(
+    st.sampled_from("&<>\"'\r\n\t ]]>"),
+    st.characters(codec="utf-8", exclude_categories=("Cs",)).filter(
+        lambda c: c in "\t\n\r" or ("\x20" <= c <= "\ud7ff") or ("\ue000" <= c <= "\ufffd") or c > "\uffff"
+    ),
+)
+
+
+@given(st.text(XML_CHARS, max_size=40))
+def test_text_escaping_is_what_lxml_writes_and_reads_back(value: str) -> None:
+    """Replies are written as text: each value must serialise exactly as lxml's serialiser does
+    and parse back to itself (ampersands, angle brackets, carriage returns, astral characters)."""
+    el = etree.Element("v")
+    el.text = value
+    el.set("a", value)
+    assert etree.tostring(el, encoding="unicode") == f'<v a="{attribute(value)}">{text(value)}</v>'
+    parsed = etree.fromstring(f'<v a="{attribute(value)}">{text(value)}</v>'.encode())
+    assert (parsed.text or "") == value
+    assert parsed.get("a") == value
+
+
+@pytest.mark.parametrize("bad", ["\x00", "a\x0bb", "\x1f", "\ufffe", "\ud800"])
+def test_characters_xml_cannot_carry_are_refused(bad: str) -> None:
+    with pytest.raises(ValueError, match="cannot be written"):
+        text(bad)
+    with pytest.raises(ValueError, match="cannot be written"):
+        attribute(bad)
+
+
+def test_carriage_return_in_a_filed_name_survives(registry, profiles) -> None:
+    """A document name filed with &#13; goes back to the sender as filed, not folded by its parser."""
+    a = _assessment("master", O.ASSESSMENT_COMPLETE)
+    header = dataclasses.replace(a.filing.header, name="Waybill\rcopy & <more>")
+    a = dataclasses.replace(a, filing=dataclasses.replace(a.filing, header=header))
+    body = render_xfnm(a, profile=profiles["pact"], message_id="m-8", now=NOW)
+    assert b"<ram:Name>Waybill&#13;copy &amp; &lt;more&gt;</ram:Name>" in body
+    root = _valid(registry, body, "XFNM", "3.00")
+    assert _text(root, "rsm_r:BusinessHeaderDocument/ram:Name") == ["Waybill\rcopy & <more>"]
 
 
 # --- XCSN ------------------------------------------------------------------------------------------

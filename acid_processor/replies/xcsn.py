@@ -9,20 +9,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from lxml import etree
-
 from acid_processor import codes
 from acid_processor.model import Assessment, AwbNumber, Decision, Movement, Outcome
 from acid_processor.replies._xml import (
     conversation_id,
     date_of,
+    document,
     header_parties,
     id_or_none,
     iso_datetime_or_none,
+    leaf,
     location_or_none,
     mode_or_none,
-    ram,
-    to_bytes,
     xml_datetime,
 )
 from acid_processor.replies.profiles import Profile
@@ -30,13 +28,12 @@ from acid_processor.replies.profiles import Profile
 __all__ = ["RSM", "render_xcsn"]
 
 RSM = "iata:customsstatusnotification:1"
-_NSMAP = {"rsm": RSM, "ram": "iata:datamodel:3"}
-_ROOT = "{" + RSM + "}CustomsStatusNotification"
-_RSM = "{" + RSM + "}"
 
 NAME = "Document Response Customs"
 TYPE_CODE = "962"
 _NOT_TOLD = (Outcome.REJECTED, Outcome.NOT_ASSESSED)
+_FIXED = leaf("Name", NAME) + leaf("TypeCode", TYPE_CODE)
+_CREATION = leaf("PurposeCode", "Creation") + leaf("VersionID", "1.00")
 
 
 def render_xcsn(
@@ -58,52 +55,52 @@ def render_xcsn(
         return None
     issued = xml_datetime(now)
 
-    root = etree.Element(_ROOT, nsmap=_NSMAP)
-    header = etree.SubElement(root, _RSM + "MessageHeaderDocument")
-    ram(header, "ID", message_id)
-    ram(header, "Name", NAME)
-    ram(header, "TypeCode", TYPE_CODE)
-    ram(header, "IssueDateTime", issued)
-    ram(header, "PurposeCode", "Creation")
-    ram(header, "VersionID", "1.00")
-    ram(header, "ConversationID", conversation_id(a) or "")
-    header_parties(header, a, profile)
-
-    business = etree.SubElement(root, _RSM + "BusinessHeaderDocument")
-    ram(business, "StatusCode", status_code)
+    parts = [
+        "<rsm:MessageHeaderDocument>",
+        leaf("ID", message_id),
+        _FIXED,
+        leaf("IssueDateTime", issued),
+        _CREATION,
+        leaf("ConversationID", conversation_id(a) or ""),
+        header_parties(a, profile),
+        "</rsm:MessageHeaderDocument><rsm:BusinessHeaderDocument>",
+        leaf("StatusCode", status_code),
+    ]
     if profile.action_type_code:
-        ram(business, "ActionTypeCode", profile.action_type_code)
+        parts.append(leaf("ActionTypeCode", profile.action_type_code))
     if profile.action_type_name:
-        ram(business, "ActionTypeName", profile.action_type_name)
+        parts.append(leaf("ActionTypeName", profile.action_type_name))
     information = profile.information(d.outcome, stage)
     if information:
         if a.test_mode and profile.test_marker:
             information = f"{profile.test_marker} {information}"
-        ram(business, "Information", information)
-    ram(business, "IssueDateTime", issued)
+        parts.append(leaf("Information", information))
+    parts.append(leaf("IssueDateTime", issued))
+    parts.append("</rsm:BusinessHeaderDocument><rsm:MasterConsignment>")
 
-    consignment = etree.SubElement(root, _RSM + "MasterConsignment")
     filing = a.filing
     if filing is not None:
-        for leg in filing.routing:
-            _movement(consignment, leg)
+        parts.extend(_movement(leg) for leg in filing.routing)
     issue_date = date_of(filing.header.issue_time if filing else None, now).isoformat()
     master_id = _master_awb(a, d)
     house_id = id_or_none(d.hawb) if d.level == "house" else None
     if master_id:
         consolidation = d.level == "house" or bool(filing and filing.consolidation)
-        _reference(
-            consignment,
-            master_id,
-            issue_date,
-            codes.MASTER_CONSOLIDATION if consolidation else codes.MASTER_DIRECT,
+        parts.append(
+            _reference(
+                master_id,
+                issue_date,
+                codes.MASTER_CONSOLIDATION if consolidation else codes.MASTER_DIRECT,
+            )
         )
     if house_id:
-        _reference(consignment, house_id, issue_date, codes.HOUSE_WAYBILL)
+        parts.append(_reference(house_id, issue_date, codes.HOUSE_WAYBILL))
     if not master_id and not house_id:
         # Nothing names the consignment (should not happen for an assessed one): name it by its key.
-        _reference(consignment, id_or_none(d.consignment_key) or "UNKNOWN", issue_date, codes.MASTER_DIRECT)
-    return to_bytes(root)
+        key = id_or_none(d.consignment_key) or "UNKNOWN"
+        parts.append(_reference(key, issue_date, codes.MASTER_DIRECT))
+    parts.append("</rsm:MasterConsignment>")
+    return document("CustomsStatusNotification", RSM, "".join(parts))
 
 
 def _master_awb(a: Assessment, d: Decision) -> str | None:
@@ -117,43 +114,51 @@ def _master_awb(a: Assessment, d: Decision) -> str | None:
     return None
 
 
-def _reference(parent: etree._Element, doc_id: str, issue_date: str, type_code: str) -> None:
-    ref = ram(parent, "AssociatedReferenceDocument")
-    ram(ref, "ID", doc_id)
-    ram(ref, "IssueDate", issue_date)
-    ram(ref, "TypeCode", type_code)
+def _reference(doc_id: str, issue_date: str, type_code: str) -> str:
+    return (
+        f"<ram:AssociatedReferenceDocument>{leaf('ID', doc_id)}{leaf('IssueDate', issue_date)}"
+        f"{leaf('TypeCode', type_code)}</ram:AssociatedReferenceDocument>"
+    )
 
 
-def _movement(parent: etree._Element, leg: Movement) -> None:
+def _movement(leg: Movement) -> str:
     """One routing leg as in the PACT XCSN example: stage, mode, flight, carrier, arrival, departure."""
-    el = ram(parent, "SpecifiedLogisticsTransportMovement")
-    ram(el, "StageCode", id_or_none(leg.stage) or "Main-Carriage")
+    parts = [
+        "<ram:SpecifiedLogisticsTransportMovement>",
+        leaf("StageCode", id_or_none(leg.stage) or "Main-Carriage"),
+    ]
     mode = mode_or_none(leg.mode_code)
     if mode:
-        ram(el, "ModeCode", mode)
+        parts.append(leaf("ModeCode", mode))
     flight = id_or_none(leg.flight)
     if flight:
-        ram(el, "ID", flight)
+        parts.append(leaf("ID", flight))
     if leg.sequence is not None:
-        ram(el, "SequenceNumeric", str(leg.sequence))
+        parts.append(leaf("SequenceNumeric", str(leg.sequence)))
     carrier = id_or_none(leg.carrier)
     if carrier:
-        ram(ram(el, "UsedLogisticsTransportMeans"), "Name", carrier)
-    _event(el, "ArrivalEvent", "OccurrenceArrivalLocation", leg.arrival_time, leg.arrival_location)
-    _event(el, "DepartureEvent", "OccurrenceDepartureLocation", leg.departure_time, leg.departure_location)
+        parts.append(
+            f"<ram:UsedLogisticsTransportMeans>{leaf('Name', carrier)}</ram:UsedLogisticsTransportMeans>"
+        )
+    parts.append(_event("ArrivalEvent", "OccurrenceArrivalLocation", leg.arrival_time, leg.arrival_location))
+    parts.append(
+        _event("DepartureEvent", "OccurrenceDepartureLocation", leg.departure_time, leg.departure_location)
+    )
+    parts.append("</ram:SpecifiedLogisticsTransportMovement>")
+    return "".join(parts)
 
 
-def _event(
-    parent: etree._Element, name: str, location_name: str, when: str | None, where: str | None
-) -> None:
+def _event(name: str, location_name: str, when: str | None, where: str | None) -> str:
     when = iso_datetime_or_none(when)
     where = location_or_none(where)
     if not when and not where:
-        return
-    event = ram(parent, name)
+        return ""
+    parts = [f"<ram:{name}>"]
     if when:
-        ram(event, "ScheduledOccurrenceDateTime", when)
+        parts.append(leaf("ScheduledOccurrenceDateTime", when))
     if where:
-        location = ram(event, location_name)
-        ram(location, "ID", where)
-        ram(location, "TypeCode", "Airport")
+        parts.append(
+            f"<ram:{location_name}>{leaf('ID', where)}{leaf('TypeCode', 'Airport')}</ram:{location_name}>"
+        )
+    parts.append(f"</ram:{name}>")
+    return "".join(parts)

@@ -9,15 +9,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from lxml import etree
-
 from acid_processor.model import Assessment, Severity
 from acid_processor.replies._xml import (
     conversation_id,
+    document,
     header_parties,
     id_or_none,
-    ram,
-    to_bytes,
+    leaf,
     xml_datetime,
 )
 from acid_processor.replies.profiles import Profile
@@ -25,59 +23,56 @@ from acid_processor.replies.profiles import Profile
 __all__ = ["RSM", "render_xfnm"]
 
 RSM = "iata:response:3"
-_NSMAP = {"rsm": RSM, "ram": "iata:datamodel:3"}
-_ROOT = "{" + RSM + "}Response"
-_RSM = "{" + RSM + "}"
 
 NAME = "Application acknowledgement and error report"
 TYPE_CODE = "294"
 NO_ERRORS = "No Errors"
 GENERIC_REJECTION = "MESSAGE_REJECTED"  # an invalid message with no reason code (should not happen)
 MAX_REASONS = 20
+_FIXED = leaf("Name", NAME) + leaf("TypeCode", TYPE_CODE)
+_RESPONSE = leaf("PurposeCode", "Response") + leaf("VersionID", "3.00")
 
 
 def render_xfnm(a: Assessment, *, profile: Profile, message_id: str, now: datetime) -> bytes:
     """The XFNM for one inbound message: Acknowledgement "No Errors" or Error with reason codes."""
-    root = etree.Element(_ROOT, nsmap=_NSMAP)
-    header = etree.SubElement(root, _RSM + "MessageHeaderDocument")
-    ram(header, "ID", message_id)
-    ram(header, "Name", NAME)
-    ram(header, "TypeCode", TYPE_CODE)
-    ram(header, "IssueDateTime", xml_datetime(now))
-    ram(header, "PurposeCode", "Response")
-    ram(header, "VersionID", "3.00")
+    parts = [
+        "<rsm:MessageHeaderDocument>",
+        leaf("ID", message_id),
+        _FIXED,
+        leaf("IssueDateTime", xml_datetime(now)),
+        _RESPONSE,
+    ]
     conversation = conversation_id(a)
     if conversation:
-        ram(header, "ConversationID", conversation)
-    header_parties(header, a, profile)
+        parts.append(leaf("ConversationID", conversation))
+    parts.append(header_parties(a, profile))
+    parts.append("</rsm:MessageHeaderDocument><rsm:BusinessHeaderDocument>")
 
-    business = etree.SubElement(root, _RSM + "BusinessHeaderDocument")
     envelope = a.about
     document_id = None
     if envelope is not None:
         document_id = id_or_none(envelope.document_id) or id_or_none(envelope.header.message_id)
-    ram(business, "ID", document_id or "UNKNOWN")
+    parts.append(leaf("ID", document_id or "UNKNOWN"))
     if envelope is not None:
         name = envelope.header.name
         if name and 0 < len(name) <= 70:
-            ram(business, "Name", name)
+            parts.append(leaf("Name", name))
         type_code = id_or_none(envelope.header.type_code)
         if type_code and len(type_code) <= 35:
-            ram(business, "TypeCode", type_code)
-    ram(business, "StatusCode", "Received" if a.valid else "Rejected")
+            parts.append(leaf("TypeCode", type_code))
+    parts.append(leaf("StatusCode", "Received" if a.valid else "Rejected"))
+    parts.append("</rsm:BusinessHeaderDocument><rsm:ResponseStatus>")
 
-    status = etree.SubElement(root, _RSM + "ResponseStatus")
     if a.valid:
-        ram(status, "ConditionCode", "Acknowledgement")
-        ram(status, "Reason", NO_ERRORS)
+        parts.append(leaf("ConditionCode", "Acknowledgement"))
+        parts.append(leaf("Reason", NO_ERRORS))
         if profile.list_warnings:
-            for code in _codes(a, Severity.WARNING):
-                ram(status, "Reason", code)
+            parts.extend(leaf("Reason", code) for code in _codes(a, Severity.WARNING))
     else:
-        ram(status, "ConditionCode", "Error")
-        for code in _codes(a, Severity.REJECT) or [GENERIC_REJECTION]:
-            ram(status, "Reason", code)
-    return to_bytes(root)
+        parts.append(leaf("ConditionCode", "Error"))
+        parts.extend(leaf("Reason", code) for code in _codes(a, Severity.REJECT) or [GENERIC_REJECTION])
+    parts.append("</rsm:ResponseStatus>")
+    return document("Response", RSM, "".join(parts))
 
 
 def _codes(a: Assessment, severity: Severity) -> list[str]:
