@@ -813,6 +813,24 @@ def test_render_replies_shape(profiles) -> None:
     assert f">{replies.xfnm.message_id}<".encode() in replies.xfnm.body
 
 
+def test_shared_xcsn_parts_render_the_same_as_each_alone(profiles) -> None:
+    """render_replies renders the parts the XCSNs of a manifest share once; each body must equal
+    the XCSN rendered on its own."""
+    from acid_processor.assessment.engine import Assessor
+    from acid_processor.assessment.policy import Policy
+    from acid_processor.synthetic import corpus
+
+    raw = next(body for kind, body in corpus(40, seed=5) if kind == "XFHL")
+    a = Assessor(Policy.load()).assess(raw, received_at=NOW)
+    assert len(a.decisions) > 1
+    for name in PROFILES:
+        replies = render_replies(a, profile=profiles[name], now=NOW, source_key="k")
+        assert len(replies.xcsn) == len(a.decisions)
+        for reply, d in zip(replies.xcsn, a.decisions, strict=True):
+            alone = render_xcsn(a, d, profile=profiles[name], message_id=reply.message_id, now=NOW)
+            assert reply.body == alone
+
+
 def test_render_replies_in_place_stage(profiles) -> None:
     a = _assessment("master", O.RFI)
     key = a.decisions[0].consignment_key

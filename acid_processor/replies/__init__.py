@@ -16,7 +16,7 @@ from acid_processor.model import Assessment, AwbNumber, Decision, Outcome
 from acid_processor.replies.ids import reply_id
 from acid_processor.replies.profiles import Profile, load_profile
 from acid_processor.replies.referral import build_referral, needs_referral, referral_type
-from acid_processor.replies.xcsn import render_xcsn
+from acid_processor.replies.xcsn import common_parts, render_xcsn
 from acid_processor.replies.xfnm import render_xfnm
 
 __all__ = ["OutboundReply", "Profile", "Replies", "load_profile", "render_replies"]
@@ -81,11 +81,12 @@ def render_replies(
     xcsn: list[OutboundReply] = []
     referrals: list[OutboundReply] = []
     source_message_id = a.filing.header.message_id
+    common = common_parts(a, profile, now)
     for d in a.decisions:
         prefix = _decision_prefix(a, d)
         stage = (stages or {}).get(d.consignment_key, "placed")
         xcsn_id = reply_id(source_key, "xcsn", d.consignment_key)
-        body = render_xcsn(a, d, profile=profile, message_id=xcsn_id, now=now, stage=stage)
+        body = render_xcsn(a, d, profile=profile, message_id=xcsn_id, now=now, stage=stage, common=common)
         if body is not None:
             hold = _HOLD_TYPES.get(d.outcome)
             xcsn.append(OutboundReply("xcsn", xcsn_id, body, XML, prefix, hold, d.consignment_key))

@@ -8,6 +8,7 @@ the routing, and nothing else: no rule, list, score or evidence ever goes into i
 from __future__ import annotations
 
 from datetime import datetime
+from typing import NamedTuple
 
 from acid_processor import codes
 from acid_processor.model import Assessment, AwbNumber, Decision, Movement, Outcome
@@ -25,7 +26,7 @@ from acid_processor.replies._xml import (
 )
 from acid_processor.replies.profiles import Profile
 
-__all__ = ["RSM", "render_xcsn"]
+__all__ = ["RSM", "Common", "common_parts", "render_xcsn"]
 
 RSM = "iata:customsstatusnotification:1"
 
@@ -36,6 +37,26 @@ _FIXED = leaf("Name", NAME) + leaf("TypeCode", TYPE_CODE)
 _CREATION = leaf("PurposeCode", "Creation") + leaf("VersionID", "1.00")
 
 
+class Common(NamedTuple):
+    """The parts of an XCSN that every consignment of one filing shares: rendered once per filing."""
+
+    issued: str
+    issue_date: str
+    header: str  # ConversationID and the header parties
+    routing: str
+
+
+def common_parts(a: Assessment, profile: Profile, now: datetime) -> Common:
+    """What the XCSNs of one assessed message share, for `render_xcsn(common=...)`."""
+    filing = a.filing
+    return Common(
+        issued=xml_datetime(now),
+        issue_date=date_of(filing.header.issue_time if filing else None, now).isoformat(),
+        header=leaf("ConversationID", conversation_id(a) or "") + header_parties(a, profile),
+        routing="".join(_movement(leg) for leg in filing.routing) if filing is not None else "",
+    )
+
+
 def render_xcsn(
     a: Assessment,
     d: Decision,
@@ -44,25 +65,29 @@ def render_xcsn(
     message_id: str,
     now: datetime,
     stage: str = "placed",
+    common: Common | None = None,
 ) -> bytes | None:
     """The XCSN for one decision at a hold stage; None for a rejected or not-assessed consignment.
 
-    For stage "removed", pass the decision with the outcome of the hold being removed."""
+    For stage "removed", pass the decision with the outcome of the hold being removed. `common`
+    (from common_parts with the same assessment, profile and time) saves re-rendering the shared
+    parts for each consignment of a manifest."""
     if d.outcome in _NOT_TOLD:
         return None
     status_code = profile.status_code(d.outcome, stage)
     if status_code is None:
         return None
-    issued = xml_datetime(now)
+    if common is None:
+        common = common_parts(a, profile, now)
+    issued = leaf("IssueDateTime", common.issued)
 
     parts = [
         "<rsm:MessageHeaderDocument>",
         leaf("ID", message_id),
         _FIXED,
-        leaf("IssueDateTime", issued),
+        issued,
         _CREATION,
-        leaf("ConversationID", conversation_id(a) or ""),
-        header_parties(a, profile),
+        common.header,
         "</rsm:MessageHeaderDocument><rsm:BusinessHeaderDocument>",
         leaf("StatusCode", status_code),
     ]
@@ -75,13 +100,12 @@ def render_xcsn(
         if a.test_mode and profile.test_marker:
             information = f"{profile.test_marker} {information}"
         parts.append(leaf("Information", information))
-    parts.append(leaf("IssueDateTime", issued))
+    parts.append(issued)
     parts.append("</rsm:BusinessHeaderDocument><rsm:MasterConsignment>")
+    parts.append(common.routing)
 
     filing = a.filing
-    if filing is not None:
-        parts.extend(_movement(leg) for leg in filing.routing)
-    issue_date = date_of(filing.header.issue_time if filing else None, now).isoformat()
+    issue_date = common.issue_date
     master_id = _master_awb(a, d)
     house_id = id_or_none(d.hawb) if d.level == "house" else None
     if master_id:
