@@ -265,3 +265,32 @@ def test_oci_continuation_without_a_preceding_entry_is_ignored_not_misattributed
 def test_issued_on_dates():
     assert parse_issued_on("06JAN231602") == "2023-01-06T16:02"
     assert parse_issued_on("31FEB231602") is None and parse_issued_on("garbage") is None
+
+
+def test_indentation_is_dropped_but_blank_content_is_kept():
+    """The reader drops indentation between elements (no mixed content in Cargo-XML), never the
+    whole content of a leaf: a blank name must still read as blank, not as absent."""
+    from acid_processor.formats.safe_xml import SafeXmlReader
+
+    root, problem = SafeXmlReader().parse(
+        b"<a>\n  <b>   </b>\n  <c><![CDATA[ x ]]>  </c>\n  <d>\n  </d>\n</a>"
+    )
+    assert problem is None and root is not None
+    b, c, d = root
+    assert root.text is None and b.tail is None
+    assert b.text == "   "
+    assert c.text == " x   "
+    assert d.text == "\n  "
+
+
+def test_blank_consignee_name_is_not_read_as_absent(checker):
+    raw = (FIXTURES / "assess" / "xfwb-direct-clean.xml").read_bytes()
+    start = raw.index(b"<ConsigneeParty>")
+    name_start = raw.index(b"<Name>", start) + len(b"<Name>")
+    name_end = raw.index(b"</Name>", name_start)
+    blank = checker.check(raw[:name_start] + b"    " + raw[name_end:])
+    # Four blanks pass the schema's minLength and are then found missing by the data-quality check;
+    # had the parser dropped them, the empty element would fail the schema (INVALID_CNE_NAME).
+    assert [(r.code, r.path) for r in blank.reasons] == [
+        ("MISSING_CNE_NAME", "Waybill/MasterConsignment/ConsigneeParty/Name")
+    ]
