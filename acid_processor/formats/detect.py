@@ -30,7 +30,7 @@ SUPPORTED_VERSIONS: dict[str, tuple[str, ...]] = {
     "XFHL": ("2.00",),
     "XFFM": ("2.00", "3.00"),
 }
-_VERSION_PATH = f"{{*}}MessageHeaderDocument/{{{RAM}}}VersionID"
+_VERSION_TAG = f"{{{RAM}}}VersionID"
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +56,7 @@ def detect(root: etree._Element) -> tuple[MessageType | None, Reason | None]:
                 "Waybill), XFZB, XFHL or XFFM."
             )
         return None, Reason(codes.INVALID_MESSAGE_TYPE, detail, path=local, line=root.sourceline)
-    version = (root.findtext(_VERSION_PATH) or "").strip()
+    version = _version(root)
     if version not in SUPPORTED_VERSIONS[kind]:
         shown = repr(version) if version else "missing"
         supported = ", ".join(SUPPORTED_VERSIONS[kind])
@@ -67,3 +67,15 @@ def detect(root: etree._Element) -> tuple[MessageType | None, Reason | None]:
             line=root.sourceline,
         )
     return MessageType(kind, version, namespace), None
+
+
+def _version(root: etree._Element) -> str:
+    """The first MessageHeaderDocument/VersionID (the header in any namespace or none), stripped:
+    what findtext("{*}MessageHeaderDocument/...") gives, without parsing a path per message."""
+    for child in root:
+        tag = child.tag
+        if isinstance(tag, str) and tag.rpartition("}")[2] == "MessageHeaderDocument":
+            for field in child:
+                if field.tag == _VERSION_TAG:
+                    return (field.text or "").strip()
+    return ""
