@@ -188,9 +188,12 @@ def _json_default(value: Any) -> Any:
     return str(value)
 
 
+_ENCODER = json.JSONEncoder(default=_json_default, separators=(",", ":"))  # stateless: one for all
+
+
 def dumps_json(value: Any) -> str:
     """Compact, ASCII-only JSON text for a JSON column."""
-    return json.dumps(value, default=_json_default, separators=(",", ":"))
+    return _ENCODER.encode(value)
 
 
 # --- schema -------------------------------------------------------------------------------------
