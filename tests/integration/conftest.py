@@ -431,18 +431,25 @@ class Harness:
             cwd=self.tmp_path,
         )
 
-    def close_connections_of(self, consumer: Consumer, reason: str = "test") -> int:
+    def close_connections_of(self, consumer: Consumer, reason: str = "test", wait_s: float = 30.0) -> int:
         """Have the broker force-close the consumer's connections, and only those: the broker is
-        shared with other people's work, so `rabbitmqctl close_all_connections` is too broad."""
-        ports = consumer.amqp_local_ports()
-        listing = rabbitmqctl("list_connections", "pid", "peer_port", "-q", "--no-table-headers")
-        closed = 0
-        for line in listing.splitlines():
-            pid, _, port = line.strip().rpartition("\t")
-            if pid and port.isdigit() and int(port) in ports:
-                rabbitmqctl("close_connection", pid, reason)
-                closed += 1
-        return closed
+        shared with other people's work, so `rabbitmqctl close_all_connections` is too broad.
+
+        Tries until at least one is closed (or `wait_s` passes): a consumer that is reconnecting
+        has a socket the broker does not list yet, and listing takes rabbitmqctl a second."""
+        deadline = time.monotonic() + wait_s
+        while True:
+            ports = consumer.amqp_local_ports()
+            listing = rabbitmqctl("list_connections", "pid", "peer_port", "-q", "--no-table-headers")
+            closed = 0
+            for line in listing.splitlines():
+                pid, _, port = line.strip().rpartition("\t")
+                if pid and port.isdigit() and int(port) in ports:
+                    rabbitmqctl("close_connection", pid, reason)
+                    closed += 1
+            if closed or time.monotonic() >= deadline:
+                return closed
+            time.sleep(0.2)
 
     # --- the store
 
