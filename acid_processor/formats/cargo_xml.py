@@ -270,7 +270,7 @@ def _shared(k: Kids) -> _Shared:
     )
 
 
-Declarations = dict[tuple, tuple[SecurityDeclaration, tuple[TraderId, ...]]]
+_Declarations = dict[tuple, tuple[SecurityDeclaration, tuple[TraderId, ...]]]
 
 
 def _consignment(
@@ -283,7 +283,7 @@ def _consignment(
     path: str,
     fallback: _Shared | None = None,
     k: Kids | None = None,
-    declarations: Declarations | None = None,
+    declarations: _Declarations | None = None,
 ) -> Consignment:
     """One consignment from its element; `fallback` (the master of a house) supplies the
     origin, destination and security data a house does not repeat. `declarations` memoises the
@@ -296,12 +296,12 @@ def _consignment(
     if fallback is not None and not sph and not notes:
         sph, notes = fallback.sph, fallback.notes
     free_texts = ssr + osi
+    if declarations is None:
+        declarations = {}
     memo_key = (sph, notes, free_texts)
-    found = declarations.get(memo_key) if declarations is not None else None
+    found = declarations.get(memo_key)
     if found is None:
-        found = read_security(sph, notes, free_texts)
-        if declarations is not None:
-            declarations[memo_key] = found
+        found = declarations[memo_key] = read_security(sph, notes, free_texts)
     security, traders = found
     origin = _sub_t(k, "OriginLocation", "ID")
     destination = _sub_t(k, "FinalDestinationLocation", "ID")
@@ -380,7 +380,7 @@ def _houses(root: etree._Element, kind: str, house_id_from_header: bool) -> Fili
     awb_text = _sub_t(mk, "TransportContractDocument", "ID")
     houses = []
     shared = _shared(mk)
-    declarations: Declarations = {}
+    declarations: _Declarations = {}
     master_path = f"{etree.QName(root).localname}/MasterConsignment"
     elements = _all(mk, "IncludedHouseConsignment")
     for n, hc in enumerate(elements, 1):

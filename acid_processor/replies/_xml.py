@@ -26,9 +26,10 @@ _XS_DATETIME = re.compile(
 )
 
 
+_XML_CHARS = "\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff"  # XML 1.0's Char production
+_NOT_XML = re.compile(f"[^{_XML_CHARS}]")
 # Anything text() must look at: markup characters, CR, and what XML 1.0 cannot hold at all.
-_SPECIAL = re.compile("[&<>\r]|[^\t\n\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_SPECIAL = re.compile(f"[&<>\r]|[^{_XML_CHARS}]")
 _ATTRIBUTE_ESCAPES = {
     "&": "&amp;",
     "<": "&lt;",

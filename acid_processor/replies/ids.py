@@ -13,6 +13,7 @@ __all__ = ["REPLY_NAMESPACE", "reply_id"]
 
 # Fixed for ever: changing it changes every reply id and breaks de-duplication across a release.
 REPLY_NAMESPACE = uuid.UUID("6f1d3c52-8a4e-5b7f-9c2d-0e8a1b4c6d3f")
+_NAMESPACE_BYTES = REPLY_NAMESPACE.bytes
 
 _SEP = "\x1f"  # unit separator: cannot occur in a key, so ("a|b", "c") and ("a", "b|c") differ
 
@@ -29,5 +30,3 @@ def reply_id(source_key: str, kind: str, consignment_key: str = "") -> str:
     h = digest.hex()
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
-
-_NAMESPACE_BYTES = REPLY_NAMESPACE.bytes
