@@ -17,6 +17,7 @@ from acid_processor import __version__
 from acid_processor.assessment.errors import PolicyError
 from acid_processor.check import Checker, CheckResult
 from acid_processor.formats.safe_xml import Limits
+from acid_processor.formats.validate import SchemaError
 from acid_processor.model import Reason, Severity, to_jsonable
 
 FILING_SUFFIXES = (".xml",)
@@ -370,6 +371,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except PolicyError as exc:
         print(f"acid-processor: policy error: {exc}", file=sys.stderr)
+        return 2
+    except SchemaError as exc:
+        print(f"acid-processor: schema error: {exc}", file=sys.stderr)
         return 2
     except BrokenPipeError:
         return 1

@@ -18,7 +18,10 @@ from acid_processor import codes
 from acid_processor.formats.xmlpath import element_path, resolve_libxml2_path
 from acid_processor.model import Reason
 
-_DEFAULT_SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"
+_PACKAGE = Path(__file__).resolve().parents[1]
+# Where the XSDs are without ACID_SCHEMAS_DIR: inside the installed package (a wheel maps the
+# repository's schemas/ folder to acid_processor/schemas), else beside the package in a checkout.
+_CANDIDATES = (_PACKAGE / "schemas", _PACKAGE.parent / "schemas")
 
 # (kind, version) -> file in schemas/
 SCHEMA_FILES: dict[tuple[str, str], str] = {
@@ -34,9 +37,24 @@ SCHEMA_FILES: dict[tuple[str, str], str] = {
 MAX_REASONS = 20  # a carrier needs the first errors, not ten thousand
 
 
+class SchemaError(Exception):
+    """A schema file is missing, unreadable or not a valid XSD: names the file (stops the start)."""
+
+    def __init__(self, path: Path, problem: str) -> None:
+        super().__init__(f"{path}: {problem}")
+        self.path = path
+
+
 def schemas_dir() -> Path:
-    """Where the XSDs are: $ACID_SCHEMAS_DIR, or the schemas/ folder beside the package."""
-    return Path(os.environ.get("ACID_SCHEMAS_DIR") or _DEFAULT_SCHEMAS)
+    """Where the XSDs are: $ACID_SCHEMAS_DIR, else the copy installed with the package, else the
+    repository's schemas/ folder (a source checkout or an editable install)."""
+    env = os.environ.get("ACID_SCHEMAS_DIR")
+    if env:
+        return Path(env)
+    for candidate in _CANDIDATES:
+        if (candidate / "iata-datamodel-3.xsd").is_file():
+            return candidate
+    return _CANDIDATES[0]
 
 
 class SchemaRegistry:
@@ -46,8 +64,7 @@ class SchemaRegistry:
         self.directory = directory or schemas_dir()
         self._schemas: dict[tuple[str, str], etree.XMLSchema] = {}
         for key in kinds or SCHEMA_FILES:
-            path = self.directory / SCHEMA_FILES[key]
-            self._schemas[key] = etree.XMLSchema(etree.parse(str(path)))
+            self._schemas[key] = _compile(self.directory / SCHEMA_FILES[key])
 
     def schema(self, kind: str, version: str) -> etree.XMLSchema:
         return self._schemas[(kind, version)]
@@ -68,6 +85,20 @@ class SchemaRegistry:
             if len(reasons) >= MAX_REASONS:
                 break
         return reasons
+
+
+def _compile(path: Path) -> etree.XMLSchema:
+    """One XSD compiled; SchemaError (one line naming the file) when it cannot be."""
+    if not path.is_file():
+        raise SchemaError(path, "schema file not found (set ACID_SCHEMAS_DIR, or reinstall the package)")
+    try:
+        # The schemas are the project's own files; imports are resolved next to them, never fetched.
+        parser = etree.XMLParser(resolve_entities=False, no_network=True)
+        return etree.XMLSchema(etree.parse(str(path), parser))
+    except OSError as exc:
+        raise SchemaError(path, f"cannot read: {exc.strerror or exc}") from None
+    except (etree.XMLSyntaxError, etree.XMLSchemaParseError) as exc:
+        raise SchemaError(path, f"not a valid schema: {exc}") from None
 
 
 # --- turning libxml2 messages into reasons ------------------------------------------------------
