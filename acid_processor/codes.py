@@ -46,7 +46,18 @@ INVALID_SHP_NAME = "INVALID_SHP_NAME"
 INVALID_SHP_ADDR = "INVALID_SHP_ADDR"
 INVALID_CNE_NAME = "INVALID_CNE_NAME"
 INVALID_CNE_ADDR = "INVALID_CNE_ADDR"
-UNSECURED_TEXT_CLAIM = "SECURITY_TEXT_CLAIM"  # a security claim in free text (SSR/OSI): kept and flagged
+SECURITY_TEXT_CLAIM = "SECURITY_TEXT_CLAIM"  # a security claim in free text (SSR/OSI): kept and flagged
+SECURITY_STATUS_CONFLICT = "SECURITY_STATUS_CONFLICT"  # several statuses filed: the weakest is read
+UNKNOWN_SCREENING_METHOD = "UNKNOWN_SCREENING_METHOD"  # a method code not in the list: it counts for nothing
+UNKNOWN_EXEMPTION = "UNKNOWN_EXEMPTION"  # an exemption code not in the list: it backs nothing
+AWB_NORMALISED = "AWB_NORMALISED"  # an AWB filed as 11 digits without the hyphen: read, and said so
+UNSUPPORTED_FORMAT = "UNSUPPORTED_FORMAT"  # a Cargo-IMP text message: not accepted (yet)
+
+# Why a delivery went to the dead-letter queue when no reason above applies.
+WRONG_CONTENT_TYPE = "WRONG_CONTENT_TYPE"  # the AMQP content type is not XML
+UNREADABLE_MESSAGE = "UNREADABLE_MESSAGE"  # nothing could be read and no reason was found
+PROCESSING_ERROR = "PROCESSING_ERROR"  # the processor failed on the message (a bug): kept for an operator
+MESSAGE_REJECTED = "MESSAGE_REJECTED"  # an XFNM error without any reason code (should not happen)
 
 # --- security -----------------------------------------------------------------------------------
 # Security status special-handling codes, strongest claim first.

@@ -127,26 +127,47 @@ class ScreeningMethod:
 
 @dataclass(frozen=True, slots=True)
 class SecurityDeclaration:
-    """The electronic consignment security declaration (e-CSD) as filed."""
+    """The electronic consignment security declaration (e-CSD) as filed.
 
-    status: str | None = None  # SPX, SCO, SHR or NSC (the strongest claim when several are filed)
+    Read cautiously: when several statuses are filed the weakest is the status (a conflict is no
+    reason to believe the better claim); only screening methods and exemptions of the code lists
+    count, and codes outside them are kept apart as evidence. The issuing group (ISS) and the
+    accepting group (OSS) of the OCI lines are kept apart: who issued the status and when, who
+    accepted it and when."""
+
+    status: str | None = None  # SPX, SCO, SHR or NSC (the weakest claim when several are filed)
     status_codes: tuple[str, ...] = ()  # every security SPH code found, in order
     issuing_ra: Designation | None = None
     accepting_ra: Designation | None = None
     known_consignor: Designation | None = None
     account_consignor: Designation | None = None
     regulated_carrier: Designation | None = None
-    screening_methods: tuple[ScreeningMethod, ...] = ()
-    exemptions: tuple[str, ...] = ()
-    issued_by: str | None = None
-    issued_on: str | None = None  # DDMMMYYHHMM as filed
+    screening_methods: tuple[ScreeningMethod, ...] = ()  # methods of the code list (legacy codes mapped)
+    exemptions: tuple[str, ...] = ()  # exemption codes of the code list
+    issued_by: str | None = None  # SN of the issuing group
+    issued_on: str | None = None  # SD of the issuing group, DDMMMYYHHMM as filed
     issued_on_iso: str | None = None  # the same as ISO 8601 when it parses
     statements: tuple[str, ...] = ()  # ST free statements
     free_text_claims: tuple[str, ...] = ()  # security claims found in SSR/OSI text
+    accepted_by: str | None = None  # SN of the accepting (OSS) group
+    accepted_on: str | None = None  # SD of the accepting group, as filed
+    accepted_on_iso: str | None = None
+    unknown_screening_methods: tuple[str, ...] = ()  # SM codes not in the list, as filed: count for nothing
+    unknown_exemptions: tuple[str, ...] = ()  # L codes not in the list, as filed: back nothing
 
     @property
     def declared(self) -> bool:
         return self.status is not None
+
+    @property
+    def conflicting(self) -> bool:
+        """More than one security status is filed."""
+        return len(set(self.status_codes)) > 1
+
+    @property
+    def method_codes(self) -> frozenset[str]:
+        """The distinct screening methods that count (current codes)."""
+        return frozenset(m.code for m in self.screening_methods)
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +220,7 @@ class Consignment:
     osi: tuple[str, ...] = ()
     trader_ids: tuple[TraderId, ...] = ()
     path: str = ""  # element path of this consignment in the message, for reasons
+    routing: tuple[Movement, ...] = ()  # its own flights, else those of its master
 
     @property
     def descriptions(self) -> tuple[str, ...]:
@@ -273,6 +295,15 @@ class Filing:
     @property
     def kind(self) -> str:
         return self.header.kind
+
+    def consignment(self, key: str) -> Consignment | None:
+        """The consignment (or the master) with this key, or None."""
+        for c in self.consignments:
+            if c.key == key:
+                return c
+        if self.master is not None and self.master.key == key:
+            return self.master
+        return None
 
 
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}  # field names per record class, looked up once

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from acid_processor import codes
 from acid_processor.assessment.engine import Assessor
 from acid_processor.config import Topology
 from acid_processor.model import Assessment, Decision, to_jsonable
@@ -29,8 +30,6 @@ from acid_processor.store.base import Outcome as StoredOutcome
 
 # Content types a filing may arrive with; a missing one is accepted (many senders set none).
 XML_CONTENT_TYPES = frozenset({"application/xml", "text/xml", "application/octet-stream", ""})
-WRONG_CONTENT_TYPE = "WRONG_CONTENT_TYPE"
-UNREADABLE = "UNREADABLE_MESSAGE"
 AIRLINE_PREFIX_HEADER = "x-airline-prefix"
 
 
@@ -82,7 +81,7 @@ class Pipeline:
                 body_hash,
                 received_at,
                 None,
-                DeadLetter(WRONG_CONTENT_TYPE, f"content type {delivery.content_type!r} is not XML"),
+                DeadLetter(codes.WRONG_CONTENT_TYPE, f"content type {delivery.content_type!r} is not XML"),
             )
 
         assessment = self.assessor.assess(delivery.body, received_at=received_at)
@@ -106,7 +105,11 @@ class Pipeline:
             # Nothing says who sent it: no reply can be routed. Keep it for an operator.
             # The specific reason (XML_DTD_FORBIDDEN, INVALID_MESSAGE_TYPE, ...) travels as the code.
             first = assessment.reasons[0] if assessment.reasons else None
-            dead = DeadLetter(first.code, first.detail) if first else DeadLetter(UNREADABLE, "unreadable")
+            dead = (
+                DeadLetter(first.code, first.detail)
+                if first
+                else DeadLetter(codes.UNREADABLE_MESSAGE, "unreadable")
+            )
             return self._dead(delivery, body_hash, received_at, assessment, dead, received)
 
         outbound = tuple(self._outbound(r, prefix, message_id) for r in replies)

@@ -9,6 +9,7 @@ the filer (a failing AWB check digit, security claims in free text) are warnings
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from acid_processor import codes
 from acid_processor.model import Consignment, Filing, Party, Reason, Severity
@@ -104,20 +105,52 @@ def _awb_reasons(filing: Filing) -> list[Reason]:
     ]
 
 
+class _PartyCodes(NamedTuple):
+    label: str
+    element: str
+    missing_name: str
+    invalid_name: str
+    missing_address: str
+    invalid_address: str
+    missing_country: str
+
+
+_PARTY_CODES = {
+    "SHP": _PartyCodes(
+        "shipper",
+        "ConsignorParty",
+        codes.MISSING_SHP_NAME,
+        codes.INVALID_SHP_NAME,
+        codes.MISSING_SHP_ADDR,
+        codes.INVALID_SHP_ADDR,
+        codes.MISSING_SHP_CTRY,
+    ),
+    "CNE": _PartyCodes(
+        "consignee",
+        "ConsigneeParty",
+        codes.MISSING_CNE_NAME,
+        codes.INVALID_CNE_NAME,
+        codes.MISSING_CNE_ADDR,
+        codes.INVALID_CNE_ADDR,
+        codes.MISSING_CNE_CTRY,
+    ),
+}
+
+
 def _party_reasons(party: Party | None, role: str, path: str) -> list[Reason]:
     """Missing name/address/country rejects; junk name or address asks for information."""
-    label = "shipper" if role == "SHP" else "consignee"
-    element = "ConsignorParty" if role == "SHP" else "ConsigneeParty"
+    pc = _PARTY_CODES[role]
+    label, element = pc.label, pc.element
     where = f"{path}/{element}"
     if party is None:
-        return [Reason(f"MISSING_{role}_NAME", f"The {label} is missing.", path=where)]
+        return [Reason(pc.missing_name, f"The {label} is missing.", path=where)]
     out = []
     if not party.name:
-        out.append(Reason(f"MISSING_{role}_NAME", f"The {label} name is missing.", path=f"{where}/Name"))
+        out.append(Reason(pc.missing_name, f"The {label} name is missing.", path=f"{where}/Name"))
     elif why := junk_kind(party.name):
         out.append(
             Reason(
-                f"INVALID_{role}_NAME",
+                pc.invalid_name,
                 f"The {label} name {party.name!r} {why}.",
                 path=f"{where}/Name",
                 severity=Severity.RFI,
@@ -128,7 +161,7 @@ def _party_reasons(party: Party | None, role: str, path: str) -> list[Reason]:
     if address is None or not (address.street or address.po_box) or not address.city:
         out.append(
             Reason(
-                f"MISSING_{role}_ADDR",
+                pc.missing_address,
                 f"The {label} address needs a street (or PO box) and a city.",
                 path=address_path,
             )
@@ -138,7 +171,7 @@ def _party_reasons(party: Party | None, role: str, path: str) -> list[Reason]:
             if value and (why := junk_kind(value)):
                 out.append(
                     Reason(
-                        f"INVALID_{role}_ADDR",
+                        pc.invalid_address,
                         f"The {label} address {value!r} {why}.",
                         path=f"{address_path}/{field}",
                         severity=Severity.RFI,
@@ -147,7 +180,7 @@ def _party_reasons(party: Party | None, role: str, path: str) -> list[Reason]:
     if address is None or not address.country_id:
         out.append(
             Reason(
-                f"MISSING_{role}_CTRY",
+                pc.missing_country,
                 f"The {label} country code is missing.",
                 path=f"{address_path}/CountryID",
             )
@@ -223,32 +256,32 @@ def _consignment_reasons(c: Consignment) -> list[Reason]:
             )
 
     sec = c.security
-    if len({s for s in sec.status_codes}) > 1:
+    if sec.conflicting:
         out.append(
             Reason(
-                "SECURITY_STATUS_CONFLICT",
-                f"Several security statuses are filed ({', '.join(sec.status_codes)}); the strongest "
-                f"claim, {sec.status}, is read.",
+                codes.SECURITY_STATUS_CONFLICT,
+                f"Several security statuses are filed ({', '.join(sec.status_codes)}); the weakest, "
+                f"{sec.status}, is read. Send one status.",
                 path=c.path,
                 severity=Severity.WARNING,
             )
         )
-    unknown = [m.original for m in sec.screening_methods if m.code not in codes.SCREENING_METHODS]
-    if unknown:
+    if sec.unknown_screening_methods:
         out.append(
             Reason(
-                "UNKNOWN_SCREENING_METHOD",
-                f"Screening method code(s) not in the list: {', '.join(unknown)}.",
+                codes.UNKNOWN_SCREENING_METHOD,
+                f"Screening method code(s) {', '.join(sec.unknown_screening_methods)} are not in the list "
+                f"({', '.join(codes.SCREENING_METHODS)}) and do not count as screening.",
                 path=c.path,
                 severity=Severity.WARNING,
             )
         )
-    bad_exemptions = [e for e in sec.exemptions if e not in codes.EXEMPTIONS]
-    if bad_exemptions:
+    if sec.unknown_exemptions:
         out.append(
             Reason(
-                "UNKNOWN_EXEMPTION",
-                f"Exemption code(s) not in the list: {', '.join(bad_exemptions)}.",
+                codes.UNKNOWN_EXEMPTION,
+                f"Exemption code(s) {', '.join(sec.unknown_exemptions)} are not in the list "
+                f"({', '.join(sorted(codes.EXEMPTIONS))}) and exempt nothing.",
                 path=c.path,
                 severity=Severity.WARNING,
             )
@@ -256,7 +289,7 @@ def _consignment_reasons(c: Consignment) -> list[Reason]:
     for claim in sec.free_text_claims:
         out.append(
             Reason(
-                codes.UNSECURED_TEXT_CLAIM,
+                codes.SECURITY_TEXT_CLAIM,
                 f"A security claim is made in free text, not in the security declaration: {claim!r}.",
                 path=c.path,
                 severity=Severity.WARNING,

@@ -2,7 +2,7 @@
 
 Format-independent: it takes the notes as plain tuples in filed order, so the Cargo-XML reader
 and (later) the Cargo-IMP reader share it. OCI order matters: a note with an empty SubjectCode
-continues the ISS/OSS/KC entry before it (its expiry, screening methods, issuer, date).
+continues the ISS/OSS group before it (its expiry, screening methods, signatory, date).
 """
 
 from __future__ import annotations
@@ -64,16 +64,24 @@ def read_security(
     notes: Sequence[CustomsNote],
     free_texts: Iterable[str] = (),
 ) -> tuple[SecurityDeclaration, tuple[TraderId, ...]]:
-    """The security declaration and the traders' identification notes of one consignment."""
+    """The security declaration and the traders' identification notes of one consignment.
+
+    OCI lines come in groups: the issuing group (SubjectCode ISS) and the accepting group (OSS);
+    a line with an empty SubjectCode continues the group before it (a sender that writes no
+    SubjectCode at all is read as one issuing group). SN and SD belong to their group."""
     status_codes = tuple(c for c in (s.strip().upper() for s in sph_codes) if c in codes.SECURITY_STATUSES)
-    status = next((s for s in codes.SECURITY_STATUSES if s in status_codes), None)
+    # The weakest claim is the status: SECURITY_STATUSES lists the strongest first.
+    status = next((s for s in reversed(codes.SECURITY_STATUSES) if s in status_codes), None)
 
     designations: dict[str, Designation] = {}  # slot name -> designation
-    current: str | None = None  # the slot that continuation notes apply to
+    current: str | None = None  # the slot that ED continuation notes apply to
+    group = "ISS"  # the group unmarked lines belong to
     methods: list[ScreeningMethod] = []
+    unknown_methods: list[str] = []
     exemptions: list[str] = []
+    unknown_exemptions: list[str] = []
     statements: list[str] = []
-    issued_by = issued_on = None
+    signed: dict[str, str] = {}  # "ISS.SN", "OSS.SD", ... -> content
     traders: list[TraderId] = []
 
     for note in notes:
@@ -86,9 +94,10 @@ def read_security(
             continue
         if subject not in ("", "ISS", "OSS"):
             continue  # customs notes of other authorities (e.g. CUS for US ACAS): not security data
+        group = subject or group
         if code in _DESIGNATION_CODES:
-            slot = _slot(code, subject)
-            designations[slot] = Designation(code, content, note.country or None, None, subject or None)
+            slot = _slot(code, group)
+            designations[slot] = Designation(code, content, note.country or None, None, group)
             current = slot
         elif code == "ED":
             if current is not None:
@@ -96,15 +105,19 @@ def read_security(
         elif code == "SM":
             for token in content.replace(",", " ").split():
                 normal = codes.normalise_screening_method(token)
-                methods.append(ScreeningMethod(normal or token.upper(), token))
+                if normal is None:
+                    unknown_methods.append(token)
+                else:
+                    methods.append(ScreeningMethod(normal, token))
         elif code == "L":
-            exemptions.extend(t.upper() for t in content.replace(",", " ").split())
-        elif code == "SN":
-            issued_by = content or None
-        elif code == "SD":
-            issued_on = content or None
+            for token in content.upper().replace(",", " ").split():
+                (exemptions if token in codes.EXEMPTIONS else unknown_exemptions).append(token)
+        elif code in ("SN", "SD"):
+            if content:
+                signed.setdefault(f"{group}.{code}", content)
         elif code == "ST" and content:
             statements.append(content)
+        # An empty ContentCode is a free line (a continuation of the one before): nothing to read.
 
     claims = tuple(t.strip() for t in free_texts if t and _CLAIM.search(t))
     declaration = SecurityDeclaration(
@@ -116,17 +129,22 @@ def read_security(
         account_consignor=designations.get("account_consignor"),
         regulated_carrier=designations.get("regulated_carrier"),
         screening_methods=tuple(methods),
-        exemptions=tuple(exemptions),
-        issued_by=issued_by,
-        issued_on=issued_on,
-        issued_on_iso=parse_issued_on(issued_on),
+        exemptions=tuple(dict.fromkeys(exemptions)),
+        issued_by=signed.get("ISS.SN"),
+        issued_on=signed.get("ISS.SD"),
+        issued_on_iso=parse_issued_on(signed.get("ISS.SD")),
         statements=tuple(statements),
         free_text_claims=claims,
+        accepted_by=signed.get("OSS.SN"),
+        accepted_on=signed.get("OSS.SD"),
+        accepted_on_iso=parse_issued_on(signed.get("OSS.SD")),
+        unknown_screening_methods=tuple(unknown_methods),
+        unknown_exemptions=tuple(dict.fromkeys(unknown_exemptions)),
     )
     return declaration, tuple(traders)
 
 
-def _slot(code: str, subject: str) -> str:
+def _slot(code: str, group: str) -> str:
     if code == "RA":
-        return "accepting_ra" if subject == "OSS" else "issuing_ra"
+        return "accepting_ra" if group == "OSS" else "issuing_ra"
     return {"KC": "known_consignor", "AC": "account_consignor", "RC": "regulated_carrier"}[code]

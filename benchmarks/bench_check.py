@@ -40,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from acid_processor.assessment.policy import Policy
 from acid_processor.check import Checker
 from acid_processor.formats.validate import SCHEMA_FILES, SchemaRegistry, schemas_dir
-from acid_processor.synthetic import DEFAULT_MIX, corpus
+from acid_processor.testing.synthetic import DEFAULT_MIX, corpus
 
 # synthetic kind -> (message kind, version) of its schema
 SCHEMA_OF = {

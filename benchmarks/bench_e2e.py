@@ -453,7 +453,7 @@ def main() -> int:
     if args.child_profile:
         return child_profile(args.child_profile)
 
-    from acid_processor.synthetic import corpus
+    from acid_processor.testing.synthetic import corpus
 
     defaults = Settings()
     prefetch = args.prefetch or defaults.prefetch

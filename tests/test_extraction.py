@@ -192,10 +192,10 @@ def test_rejections_carry_the_pact_code_and_where(checker, name, code, path_star
     assert first.detail
 
 
-def test_conflicting_statuses_read_the_strongest_claim(checker):
+def test_conflicting_statuses_read_the_weakest_claim(checker):
     r = read(checker, EDGE / "xfwb-conflicting-security-statuses.xml")
     sec = only(r).security
-    assert sec.status == "SPX" and sec.status_codes == ("SPX", "NSC")
+    assert sec.status == "NSC" and sec.status_codes == ("SPX", "NSC") and sec.conflicting
     assert "SECURITY_STATUS_CONFLICT" in codes(r, Severity.WARNING)
 
 

@@ -12,8 +12,9 @@ import pytest
 
 from acid_processor.assessment.engine import Assessor
 from acid_processor.assessment.policy import Policy
+from acid_processor.codes import WRONG_CONTENT_TYPE
 from acid_processor.config import Topology
-from acid_processor.pipeline import WRONG_CONTENT_TYPE, Delivery, Pipeline
+from acid_processor.pipeline import Delivery, Pipeline
 from acid_processor.replies import load_profile
 
 ROOT = Path(__file__).resolve().parents[1]

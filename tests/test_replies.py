@@ -818,7 +818,7 @@ def test_shared_xcsn_parts_render_the_same_as_each_alone(profiles) -> None:
     the XCSN rendered on its own."""
     from acid_processor.assessment.engine import Assessor
     from acid_processor.assessment.policy import Policy
-    from acid_processor.synthetic import corpus
+    from acid_processor.testing.synthetic import corpus
 
     raw = next(body for kind, body in corpus(40, seed=5) if kind == "XFHL")
     a = Assessor(Policy.load()).assess(raw, received_at=NOW)

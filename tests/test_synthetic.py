@@ -13,7 +13,7 @@ from acid_processor import codes
 from acid_processor.check import Checker, CheckResult
 from acid_processor.formats.validate import SchemaRegistry
 from acid_processor.model import Severity
-from acid_processor.synthetic import (
+from acid_processor.testing.synthetic import (
     DEFAULT_MIX,
     KINDS,
     PREFIX_STYLES,
@@ -109,7 +109,7 @@ def test_corpus_checks_valid_with_no_rejections(checked: list[tuple[str, bytes, 
 def test_corpus_reasons_are_only_expected_warnings(checked: list[tuple[str, bytes, CheckResult]]) -> None:
     """Nothing but the rare free-text security claim (1%) is flagged in a default corpus."""
     seen = Counter(reason.code for _kind, _raw, r in checked for reason in r.reasons)
-    assert set(seen) <= {codes.UNSECURED_TEXT_CLAIM}, seen
+    assert set(seen) <= {codes.SECURITY_TEXT_CLAIM}, seen
     assert all(reason.severity is Severity.WARNING for _k, _raw, r in checked for reason in r.reasons)
 
 

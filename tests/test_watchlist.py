@@ -263,7 +263,7 @@ def test_load_reads_aliases_country_and_min_score(tmp_path: Path) -> None:
     [
         (
             "id,name,aliases,country,address,action\nX,Y,,,,RFS\n",
-            "watchlist.csv line 1: missing column 'list_name'",
+            "watchlist.csv line 1: missing column(s): list_name",
         ),
         (
             HEADER + "X1,Acme,,,,L,RFS,\nX2,Beta,,,,L,BLOCK,\n",
@@ -279,8 +279,13 @@ def test_load_reads_aliases_country_and_min_score(tmp_path: Path) -> None:
         (HEADER + "X1,Acme,,Germany,,L,RFS,\n", "watchlist.csv line 2: country 'Germany' is not"),
         (HEADER + "X1,Acme,,,,L,RFS\n", "watchlist.csv line 2: 7 fields where the header has 8"),
         (HEADER + "X1,---,,,,L,RFS,\n", "watchlist.csv line 2: name '---' has no letters or digits"),
-        (HEADER.replace("aliases", "alias"), "watchlist.csv line 1: missing column 'aliases'"),
-        ("", "watchlist.csv line 1: no header row"),
+        (HEADER.replace("aliases", "alias"), "watchlist.csv line 1: missing column(s): aliases"),
+        ("", "watchlist.csv: empty list file: a header row is needed"),
+        ("# only a comment\n", "watchlist.csv: empty list file"),
+        (
+            HEADER + "# DEMO-9,commented out entry,,,,L,DNL\nX,Y,,,,L,DNL,,bad\n",
+            "watchlist.csv line 3: 9 fields",
+        ),
     ],
 )
 def test_malformed_files_name_file_and_line(tmp_path: Path, text: str, message: str) -> None:

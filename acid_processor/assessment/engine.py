@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from acid_processor.assessment.policy import Policy
-from acid_processor.assessment.rules import RULE_TYPES, Context, RandomSelection, Rule, TestTrigger
+from acid_processor.assessment.rules import Context, RandomSelection, TestTrigger, build_rules
 from acid_processor.check import Checker, CheckResult
 from acid_processor.model import (
     Assessment,
@@ -35,9 +35,7 @@ class Assessor:
         self.policy = policy or Policy.load()
         self.checker = checker or Checker()
         self.test_mode = test_mode
-        rules: list[Rule] = [
-            RULE_TYPES[s.type].factory(s, self.policy) for s in self.policy.rules if s.enabled
-        ]
+        rules = build_rules(self.policy)
         self._rules = [r for r in rules if not isinstance(r, RandomSelection | TestTrigger)]
         self._random = [r for r in rules if isinstance(r, RandomSelection)]
         self._triggers = [r for r in rules if isinstance(r, TestTrigger)]

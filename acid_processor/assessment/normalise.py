@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 from acid_processor.model import Address
 
 __all__ = [
+    "INDICATOR_NORMALISERS",
     "LEGAL_FORMS",
     "name_tokens",
     "normalise_address",
     "normalise_name",
+    "normalise_phrase",
     "normalise_text",
     "sorted_name",
 ]
@@ -121,3 +124,25 @@ def normalise_address(address: Address | str | None) -> str:
     # German compounds: HAFENSTRASSE -> HAFENST, so that 'Hafenstr.' and 'Hafenstraße' agree.
     out = [w[:-7] + "ST" if w.endswith("STRASSE") and len(w) > 7 else w for w in out]
     return " ".join(w[:-3] + "ST" if w.endswith("STR") and len(w) > 5 else w for w in out)
+
+
+_WORD = re.compile(r"[A-Z0-9]+")
+
+
+def normalise_phrase(text: str) -> str:
+    """Upper-case words joined by single spaces: 'Spare-parts.' -> 'SPARE PARTS' (list terms and
+    descriptions are compared in this form)."""
+    return " ".join(_WORD.findall(text.upper()))
+
+
+def _digits(text: str) -> str:
+    return "".join(ch for ch in text if ch.isdigit())
+
+
+# How an intelligence indicator's value and a filed value are made comparable, per type.
+INDICATOR_NORMALISERS: dict[str, Callable[[str], str]] = {
+    "phone": _digits,
+    "email": lambda t: t.strip().lower(),
+    "account": normalise_phrase,
+    "address": normalise_address,
+}

@@ -7,18 +7,17 @@ ACID_RULES_DIR) at its own. Any mistake stops the load with a PolicyError naming
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import os
 import re
 import tomllib
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from acid_processor.assessment.errors import PolicyError
-from acid_processor.assessment.rules import INDICATOR_NORMALISERS, RULE_TYPES, normalise_phrase
+from acid_processor.assessment.lists import csv_rows, text_lines
+from acid_processor.assessment.normalise import INDICATOR_NORMALISERS, normalise_phrase
 from acid_processor.assessment.watchlist import WatchList
 from acid_processor.codes import SCREENING_METHODS
 from acid_processor.model import Outcome
@@ -133,13 +132,13 @@ class Policy:
     # --- list loaders --------------------------------------------------------------------------
 
     def _load_terms(self, path: Path) -> None:
-        self.unacceptable_terms = frozenset(normalise_phrase(t) for _, t in _text_lines(path))
+        self.unacceptable_terms = frozenset(normalise_phrase(t) for _, t in text_lines(path))
 
     def _load_stop_words(self, path: Path) -> None:
-        self.party_stop_words = frozenset(normalise_phrase(t) for _, t in _text_lines(path))
+        self.party_stop_words = frozenset(normalise_phrase(t) for _, t in text_lines(path))
 
     def _load_high_risk(self, path: Path) -> None:
-        for line, row in _csv_rows(path, ("type", "code", "reason")):
+        for line, row in csv_rows(path, ("type", "code", "reason")):
             kind, code = row["type"].strip().lower(), row["code"].strip().upper()
             if kind == "airport" and re.fullmatch(r"[A-Z0-9]{3,5}", code):
                 self.high_risk_airports[code] = row["reason"].strip()
@@ -151,7 +150,7 @@ class Policy:
                 )
 
     def _load_intelligence(self, path: Path) -> None:
-        for line, row in _csv_rows(path, ("id", "type", "value", "list_name", "note")):
+        for line, row in csv_rows(path, ("id", "type", "value", "list_name", "note")):
             kind = row["type"].strip().lower()
             if kind not in INDICATOR_NORMALISERS:
                 raise PolicyError(path, line, f"type {kind!r} is not address, phone, email or account")
@@ -164,7 +163,7 @@ class Policy:
             self.intelligence[(kind, value)] = ind
 
     def _load_freighters(self, path: Path) -> None:
-        for line, row in _csv_rows(path, ("carrier", "first", "last", "note")):
+        for line, row in csv_rows(path, ("carrier", "first", "last", "note")):
             try:
                 first, last = int(row["first"]), int(row["last"])
             except ValueError:
@@ -186,30 +185,6 @@ class Policy:
 
 
 # --- file readers ---------------------------------------------------------------------------------
-
-
-def _text_lines(path: Path) -> Iterator[tuple[int, str]]:
-    if not path.is_file():
-        raise PolicyError(path, None, "list file not found")
-    for n, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        text = raw.strip()
-        if text and not text.startswith("#"):
-            yield n, text
-
-
-def _csv_rows(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
-    lines = list(_text_lines(path))
-    if not lines:
-        raise PolicyError(path, None, "empty list file: a header row is needed")
-    reader = csv.reader([text for _, text in lines])
-    header = [h.strip().lower() for h in next(reader)]
-    missing = [c for c in columns if c not in header]
-    if missing:
-        raise PolicyError(path, lines[0][0], f"missing column(s): {', '.join(missing)}")
-    for (line, _), row in zip(lines[1:], reader, strict=True):
-        if len(row) != len(header):
-            raise PolicyError(path, line, f"{len(row)} fields, the header has {len(header)}")
-        yield line, dict(zip(header, row, strict=True))
 
 
 def _table(doc: dict, key: str, path: Path) -> dict:
@@ -248,25 +223,14 @@ def _rules(value: Any, path: Path) -> tuple[RuleSpec, ...]:
             raise PolicyError(path, None, f"{where}: duplicate id")
         seen.add(rule_id)
         rtype = table.get("type")
-        if rtype not in RULE_TYPES:
-            known = ", ".join(sorted(RULE_TYPES))
-            raise PolicyError(path, None, f"{where}: unknown type {rtype!r} (known: {known})")
+        if not isinstance(rtype, str) or not rtype.strip():
+            raise PolicyError(path, None, f"{where}: no type")
         outcome = table.get("outcome")
         if outcome is not None:
             if outcome not in ("RFI", "RFS", "DNL"):
                 raise PolicyError(path, None, f"{where}: outcome {outcome!r} is not RFI, RFS or DNL")
             outcome = Outcome(outcome)
-        elif RULE_TYPES[rtype].needs_outcome:
-            raise PolicyError(path, None, f"{where}: type {rtype} needs an outcome (RFI, RFS or DNL)")
         params = {k: v for k, v in table.items() if k not in _RULE_KEYS}
-        unknown = set(params) - set(RULE_TYPES[rtype].params)
-        if unknown:
-            raise PolicyError(path, None, f"{where}: unknown parameter(s) {', '.join(sorted(unknown))}")
-        for key, kind in RULE_TYPES[rtype].params.items():
-            value = params.get(key)
-            if value is not None and (isinstance(value, bool) or not isinstance(value, kind)):
-                name = kind.__name__ if isinstance(kind, type) else "number"
-                raise PolicyError(path, None, f"{where}: {key} must be a {name}")
         out.append(
             RuleSpec(
                 id=rule_id,

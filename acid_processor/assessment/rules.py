@@ -1,9 +1,10 @@
 """The rule types a policy can use. Each is built once from its [[rules]] table and then looks at
 one consignment at a time, returning the hits it finds with their evidence.
 
-Adding a type: subclass Rule, declare its parameters, register it in RULE_TYPES. The policy loader
+Adding a type: subclass Rule, declare its parameters, register it in RULE_TYPES. `build_rules`
 refuses unknown types and parameters, so a typo in rules.toml stops the start instead of silently
-switching a rule off.
+switching a rule off. The policy (policy.py) only reads files; what a rule type accepts is its own
+business, checked here.
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
-from acid_processor.assessment.normalise import normalise_address
+from acid_processor.assessment.errors import PolicyError
+from acid_processor.assessment.normalise import INDICATOR_NORMALISERS, normalise_phrase
+from acid_processor.assessment.policy import Policy, RuleSpec
 from acid_processor.model import (
     Consignment,
     Evidence,
@@ -25,32 +28,11 @@ from acid_processor.model import (
     Party,
     Reason,
     RuleHit,
+    SecurityDeclaration,
     Severity,
 )
 
-if TYPE_CHECKING:
-    from acid_processor.assessment.policy import Policy, RuleSpec
-
 _NUMBER = (int, float)
-_WORD = re.compile(r"[A-Z0-9]+")
-
-
-def normalise_phrase(text: str) -> str:
-    """Upper-case words joined by single spaces: 'Spare-parts.' -> 'SPARE PARTS'."""
-    return " ".join(_WORD.findall(text.upper()))
-
-
-def _digits(text: str) -> str:
-    return "".join(ch for ch in text if ch.isdigit())
-
-
-# How an intelligence indicator's value and a filed value are made comparable, per type.
-INDICATOR_NORMALISERS = {
-    "phone": _digits,
-    "email": lambda t: t.strip().lower(),
-    "account": normalise_phrase,
-    "address": normalise_address,
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,30 +158,44 @@ class PartyStopWords(Rule):
 # --- security declaration ------------------------------------------------------------------------
 
 
-def _passenger_legs(policy: Policy, filing: Filing) -> list[str] | None:
-    """Flights of the routing not known to be freighters; None when there is no routing at all
-    (the aircraft is unknown, so the rules assume a passenger flight)."""
-    flights = [m.flight for m in filing.routing if m.flight]
+def _passenger_legs(policy: Policy, c: Consignment) -> list[str] | None:
+    """Flights of the consignment's routing (its own, else its master's) not known to be
+    freighters; None when there is no flight at all (the aircraft is unknown, so the rules assume
+    a passenger flight)."""
+    flights = [m.flight for m in c.routing if m.flight]
     if not flights:
         return None
     return [f for f in flights if not policy.is_freighter(f)]
 
 
+def _conflict_evidence(sec: SecurityDeclaration) -> list[Evidence]:
+    if not sec.conflicting:
+        return []
+    note = f"conflicting statuses: the weakest, {sec.status}, is read"
+    return [Evidence("security.status_codes", " ".join(sec.status_codes), note=note)]
+
+
 class UnsecuredOnPassenger(Rule):
-    """No security status, or NSC, for cargo that may fly on a passenger aircraft."""
+    """No security status, or NSC, for cargo that may fly on a passenger aircraft. An exemption
+    never secures NSC cargo: it stands in for screening only behind a secure status."""
 
     def evaluate(self, c: Consignment, ctx: Context) -> list[RuleHit]:
         sec = c.security
-        if sec.status not in (None, "NSC") or sec.exemptions:
+        if sec.status not in (None, "NSC"):
             return []
-        legs = _passenger_legs(self.policy, ctx.filing)
+        legs = _passenger_legs(self.policy, c)
         if legs == []:
             return []  # every leg is a freighter
         flights = ", ".join(legs) if legs else "no flight given: assumed passenger"
         evidence = [
             Evidence("security.status", sec.status or "none"),
             Evidence("routing.flights", flights, note="passenger or unknown aircraft"),
+            *_conflict_evidence(sec),
         ]
+        filed = sec.exemptions + sec.unknown_exemptions
+        if filed:
+            note = "an exemption does not secure unsecured cargo"
+            evidence.append(Evidence("security.exemptions", " ".join(filed), note=note))
         return [self.hit("Cargo not secured for a passenger flight", evidence)]
 
 
@@ -209,11 +205,15 @@ class ScoOnPassenger(Rule):
     def evaluate(self, c: Consignment, ctx: Context) -> list[RuleHit]:
         if c.security.status != "SCO":
             return []
-        legs = _passenger_legs(self.policy, ctx.filing)
+        legs = _passenger_legs(self.policy, c)
         if legs == []:
             return []
         flights = ", ".join(legs) if legs else "no flight given: assumed passenger"
-        evidence = [Evidence("security.status", "SCO"), Evidence("routing.flights", flights)]
+        evidence = [
+            Evidence("security.status", "SCO"),
+            Evidence("routing.flights", flights),
+            *_conflict_evidence(c.security),
+        ]
         return [self.hit("SCO cargo routed on a passenger flight", evidence)]
 
 
@@ -276,21 +276,35 @@ class DesignationExpired(Rule):
 
 class ScreeningMismatch(Rule):
     """Methods that do not fit the status: SHR needs at least N methods; cargo secured by a
-    regulated agent (not a known consignor) under SPX/SCO must say how it was screened."""
+    regulated agent (not a known consignor) under SPX/SCO must say how it was screened.
+
+    Only methods of the code list count (an unknown code is evidence, not screening). An exemption
+    of the list (MAIL, DIPL, ...) stands in for screening behind SPX or SHR only; an unknown
+    exemption code backs nothing."""
 
     params: ClassVar = {"high_risk_min_methods": int}
 
     def evaluate(self, c: Consignment, ctx: Context) -> list[RuleHit]:
         sec = c.security
-        if sec.exemptions:
+        if sec.exemptions and sec.status in ("SPX", "SHR"):
             return []
-        methods = {m.code for m in sec.screening_methods}
+        methods = sec.method_codes
         need = int(self.spec.params.get("high_risk_min_methods", 2))
+        extra = _conflict_evidence(sec)
+        if sec.unknown_screening_methods:
+            unknown = " ".join(sec.unknown_screening_methods)
+            extra.append(Evidence("security.unknown_screening_methods", unknown, note="not in the code list"))
+        if sec.unknown_exemptions:
+            unknown = " ".join(sec.unknown_exemptions)
+            extra.append(Evidence("security.unknown_exemptions", unknown, note="not in the code list"))
+        if sec.exemptions:
+            note = f"an exemption backs SPX or SHR only, not {sec.status or 'no status'}"
+            extra.append(Evidence("security.exemptions", " ".join(sec.exemptions), note=note))
         if sec.status == "SHR" and len(methods) < need:
             return [
                 self.hit(
-                    f"SHR with {len(methods)} screening method(s); {need} required",
-                    [Evidence("security.screening_methods", " ".join(sorted(methods)) or "none")],
+                    f"SHR with {len(methods)} valid screening method(s); {need} required",
+                    [Evidence("security.screening_methods", " ".join(sorted(methods)) or "none"), *extra],
                 )
             ]
         if (
@@ -299,14 +313,11 @@ class ScreeningMismatch(Rule):
             and not (sec.known_consignor or sec.account_consignor)
             and not methods
         ):
+            note = f"issued by RA {sec.issuing_ra.id}"
             return [
                 self.hit(
-                    "Secured by a regulated agent without a screening method",
-                    [
-                        Evidence(
-                            "security.screening_methods", "none", note=f"issued by RA {sec.issuing_ra.id}"
-                        )
-                    ],
+                    "Secured by a regulated agent without a valid screening method",
+                    [Evidence("security.screening_methods", "none", note=note), *extra],
                 )
             ]
         return []
@@ -323,7 +334,7 @@ class HighRiskLocation(Rule):
         countries = self.policy.high_risk_countries
         evidence = []
         points = [("origin", c.origin)]
-        for m in ctx.filing.routing:
+        for m in c.routing:
             points.append((f"routing.{m.flight or 'leg'}.departure", m.departure_location))
             if m.arrival_location and m.arrival_location != c.destination:
                 points.append((f"routing.{m.flight or 'leg'}.transit", m.arrival_location))
@@ -560,3 +571,30 @@ RULE_TYPES: dict[str, RuleType] = {
     "random_selection": RuleType(RandomSelection),
     "test_trigger": RuleType(TestTrigger),
 }
+
+
+def build_rules(policy: Policy) -> list[Rule]:
+    """The enabled rules of a policy, built once. Each [[rules]] table is checked against its type
+    (known type, an outcome where the type needs one, known parameters of the right kind); the
+    first mistake is a PolicyError naming rules.toml and the rule."""
+    path = policy.directory / "rules.toml"
+    out: list[Rule] = []
+    for spec in policy.rules:
+        where = f"rule {spec.id}"
+        rtype = RULE_TYPES.get(spec.type)
+        if rtype is None:
+            known = ", ".join(sorted(RULE_TYPES))
+            raise PolicyError(path, None, f"{where}: unknown type {spec.type!r} (known: {known})")
+        if spec.outcome is None and rtype.needs_outcome:
+            raise PolicyError(path, None, f"{where}: type {spec.type} needs an outcome (RFI, RFS or DNL)")
+        unknown = set(spec.params) - set(rtype.params)
+        if unknown:
+            raise PolicyError(path, None, f"{where}: unknown parameter(s) {', '.join(sorted(unknown))}")
+        for key, kind in rtype.params.items():
+            value = spec.params.get(key)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, kind)):
+                name = kind.__name__ if isinstance(kind, type) else "number"
+                raise PolicyError(path, None, f"{where}: {key} must be a {name}")
+        if spec.enabled:
+            out.append(rtype.factory(spec, policy))
+    return out

@@ -20,9 +20,7 @@ score is raised by ADDRESS_BOOST and the address is reported as a hit of its own
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
@@ -33,6 +31,7 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 
 from acid_processor.assessment.errors import PolicyError
+from acid_processor.assessment.lists import csv_rows, read_text
 from acid_processor.assessment.normalise import name_tokens, normalise_address
 from acid_processor.model import Address, Party
 
@@ -266,12 +265,8 @@ class WatchList:
         seen: dict[str, str] = {}
         digest = hashlib.sha256()
         for path in map(Path, paths):
-            try:
-                data = path.read_bytes()
-            except OSError as exc:
-                raise PolicyError(path, None, f"cannot read: {exc.strerror or exc}") from exc
-            digest.update(path.name.encode() + b"\0" + data + b"\0")
-            for line, entry in _read_csv(path, data):
+            digest.update(path.name.encode() + b"\0" + read_text(path).encode() + b"\0")
+            for line, entry in _read_csv(path):
                 if entry.id in seen:
                     raise PolicyError(path, line, f"duplicate id '{entry.id}' (first at {seen[entry.id]})")
                 seen[entry.id] = f"{path.name} line {line}"
@@ -373,30 +368,10 @@ def _hash_entries(entries: Iterable[WatchListEntry]) -> str:
     return digest.hexdigest()[:12]
 
 
-def _read_csv(path: Path, data: bytes) -> Iterable[tuple[int, WatchListEntry]]:
+def _read_csv(path: Path) -> Iterable[tuple[int, WatchListEntry]]:
     """Entries of one CSV file with the line each ends on; PolicyError on the first bad row."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise PolicyError(path, None, f"not UTF-8 ({exc.reason} at byte {exc.start})") from exc
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader, None)
-    if not header:
-        raise PolicyError(path, 1, "no header row")
-    header = [h.strip().lower() for h in header]
-    for column in COLUMNS:
-        if column not in header:
-            raise PolicyError(path, 1, f"missing column '{column}'")
-    for column in header:
-        if column not in COLUMNS + OPTIONAL_COLUMNS:
-            raise PolicyError(path, 1, f"unknown column '{column}'")
-    for row in reader:
-        line = reader.line_num
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) != len(header):
-            raise PolicyError(path, line, f"{len(row)} fields where the header has {len(header)}")
-        yield line, _entry(path, line, dict(zip(header, (cell.strip() for cell in row), strict=True)))
+    for line, row in csv_rows(path, COLUMNS, OPTIONAL_COLUMNS):
+        yield line, _entry(path, line, row)
 
 
 def _entry(path: Path, line: int, row: dict[str, str]) -> WatchListEntry:

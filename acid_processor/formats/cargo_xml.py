@@ -259,6 +259,7 @@ class _Shared(NamedTuple):
     notes: tuple[CustomsNote, ...]
     origin: str | None
     destination: str | None
+    routing: tuple[Movement, ...]
 
 
 def _shared(k: Kids) -> _Shared:
@@ -267,7 +268,12 @@ def _shared(k: Kids) -> _Shared:
         notes=_notes(k),
         origin=_sub_t(k, "OriginLocation", "ID"),
         destination=_sub_t(k, "FinalDestinationLocation", "ID"),
+        routing=_routing(k),
     )
+
+
+def _routing(k: Kids) -> tuple[Movement, ...]:
+    return tuple(_movement(m) for m in _all(k, "SpecifiedLogisticsTransportMovement"))
 
 
 _Declarations = dict[tuple, tuple[SecurityDeclaration, tuple[TraderId, ...]]]
@@ -305,9 +311,11 @@ def _consignment(
     security, traders = found
     origin = _sub_t(k, "OriginLocation", "ID")
     destination = _sub_t(k, "FinalDestinationLocation", "ID")
-    if fallback is not None:
+    routing = _routing(k)
+    if fallback is not None:  # a house's own movement wins; else it flies as its master
         origin = origin or fallback.origin
         destination = destination or fallback.destination
+        routing = routing or fallback.routing
     return Consignment(
         level=level,
         awb=AwbNumber.parse(awb_text),
@@ -327,6 +335,7 @@ def _consignment(
         osi=osi,
         trader_ids=traders,
         path=path,
+        routing=routing,
     )
 
 
@@ -359,7 +368,7 @@ def read_xfwb(root: etree._Element) -> Filing:
             k=k,
             path="Waybill/MasterConsignment",
         )
-        routing = tuple(_movement(m) for m in _all(k, "SpecifiedLogisticsTransportMovement"))
+        routing = master.routing
     return Filing(
         header=header,
         document_id=awb_text,
@@ -401,7 +410,8 @@ def _houses(root: etree._Element, kind: str, house_id_from_header: bool) -> Fili
                 declarations=declarations,
             )
         )
-    routing = tuple(_movement(m) for m in _all(mk, "SpecifiedLogisticsTransportMovement"))
+    # The filing's routing: the master's, else (one house filed alone) the house's own.
+    routing = shared.routing or (houses[0].routing if len(houses) == 1 else ())
     master = None
     if mc is not None:  # the master's totals, for the house-versus-master consistency rules
         master = _consignment(

@@ -82,11 +82,21 @@ def render_replies(
     referrals: list[OutboundReply] = []
     source_message_id = a.filing.header.message_id
     common = common_parts(a, profile, now)
+    by_key = {c.key: c for c in a.filing.consignments}
     for d in a.decisions:
         prefix = _decision_prefix(a, d)
         stage = (stages or {}).get(d.consignment_key, "placed")
         xcsn_id = reply_id(source_key, "xcsn", d.consignment_key)
-        body = render_xcsn(a, d, profile=profile, message_id=xcsn_id, now=now, stage=stage, common=common)
+        body = render_xcsn(
+            a,
+            d,
+            profile=profile,
+            message_id=xcsn_id,
+            now=now,
+            stage=stage,
+            common=common,
+            consignment=by_key.get(d.consignment_key),
+        )
         if body is not None:
             hold = _HOLD_TYPES.get(d.outcome)
             xcsn.append(OutboundReply("xcsn", xcsn_id, body, XML, prefix, hold, d.consignment_key))

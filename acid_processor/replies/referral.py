@@ -94,15 +94,7 @@ def _iso(moment: datetime) -> str:
 
 def _consignment(a: Assessment, d: Decision) -> Consignment | None:
     """The filed consignment the decision is about, matched on its key (AWB, and HAWB for a house)."""
-    if a.filing is None:
-        return None
-    for c in a.filing.consignments:
-        if c.key == d.consignment_key:
-            return c
-    master = a.filing.master
-    if master is not None and master.key == d.consignment_key:
-        return master
-    return None
+    return a.filing.consignment(d.consignment_key) if a.filing is not None else None
 
 
 def _party(p: Party | None) -> dict[str, Any] | None:
@@ -117,7 +109,8 @@ def _weight(w: Weight | None) -> dict[str, Any] | None:
 
 def _seven_plus_one(a: Assessment, d: Decision, c: Consignment | None) -> dict[str, Any]:
     """The 7+1 data set as filed: parties, descriptions, pieces, weight, HS codes, route."""
-    routing = [to_jsonable(m) for m in a.filing.routing] if a.filing is not None else []
+    legs = c.routing if c is not None and c.routing else (a.filing.routing if a.filing is not None else ())
+    routing = [to_jsonable(m) for m in legs]
     if c is None:
         return {
             "awb": d.awb,

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 from acid_processor import codes
-from acid_processor.model import Assessment, AwbNumber, Decision, Movement, Outcome
+from acid_processor.model import Assessment, AwbNumber, Consignment, Decision, Movement, Outcome
 from acid_processor.replies._xml import (
     conversation_id,
     date_of,
@@ -66,12 +66,14 @@ def render_xcsn(
     now: datetime,
     stage: str = "placed",
     common: Common | None = None,
+    consignment: Consignment | None = None,
 ) -> bytes | None:
     """The XCSN for one decision at a hold stage; None for a rejected or not-assessed consignment.
 
     For stage "removed", pass the decision with the outcome of the hold being removed. `common`
     (from common_parts with the same assessment, profile and time) saves re-rendering the shared
-    parts for each consignment of a manifest."""
+    parts for each consignment of a manifest. `consignment` (the decision's, when known) gives a
+    house's own flights when they differ from the filing's."""
     if d.outcome in _NOT_TOLD:
         return None
     status_code = profile.status_code(d.outcome, stage)
@@ -102,9 +104,13 @@ def render_xcsn(
         parts.append(leaf("Information", information))
     parts.append(issued)
     parts.append("</rsm:BusinessHeaderDocument><rsm:MasterConsignment>")
-    parts.append(common.routing)
-
     filing = a.filing
+    own = consignment.routing if consignment is not None else ()
+    if own and filing is not None and own != filing.routing:  # a house with its own flights
+        parts.append("".join(_movement(leg) for leg in own))
+    else:
+        parts.append(common.routing)
+
     issue_date = common.issue_date
     master_id = _master_awb(a, d)
     house_id = id_or_none(d.hawb) if d.level == "house" else None

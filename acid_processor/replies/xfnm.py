@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from acid_processor import codes
 from acid_processor.model import Assessment, Severity
 from acid_processor.replies._xml import (
     conversation_id,
@@ -27,7 +28,6 @@ RSM = "iata:response:3"
 NAME = "Application acknowledgement and error report"
 TYPE_CODE = "294"
 NO_ERRORS = "No Errors"
-GENERIC_REJECTION = "MESSAGE_REJECTED"  # an invalid message with no reason code (should not happen)
 MAX_REASONS = 20
 _FIXED = leaf("Name", NAME) + leaf("TypeCode", TYPE_CODE)
 _RESPONSE = leaf("PurposeCode", "Response") + leaf("VersionID", "3.00")
@@ -70,7 +70,7 @@ def render_xfnm(a: Assessment, *, profile: Profile, message_id: str, now: dateti
             parts.extend(leaf("Reason", code) for code in _codes(a, Severity.WARNING))
     else:
         parts.append(leaf("ConditionCode", "Error"))
-        parts.extend(leaf("Reason", code) for code in _codes(a, Severity.REJECT) or [GENERIC_REJECTION])
+        parts.extend(leaf("Reason", code) for code in _codes(a, Severity.REJECT) or [codes.MESSAGE_REJECTED])
     parts.append("</rsm:ResponseStatus>")
     return document("Response", RSM, "".join(parts))
 

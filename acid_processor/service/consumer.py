@@ -35,6 +35,7 @@ from pika.adapters.select_connection import SelectConnection
 from pika.exceptions import AMQPError
 from pika.spec import Basic, BasicProperties
 
+from acid_processor import codes
 from acid_processor.config import Settings
 from acid_processor.pipeline import DeadLetter, Delivery, Pipeline, Processed
 from acid_processor.service import metrics
@@ -44,7 +45,6 @@ from acid_processor.store.base import AuditStore, OutboundMessage, RecordResult
 
 log = structlog.get_logger("acid_processor.consumer")
 
-PROCESSING_ERROR = "PROCESSING_ERROR"
 REASON_CODE_HEADER = "x-acid-reason-code"
 REASON_DETAIL_HEADER = "x-acid-reason"
 
@@ -481,7 +481,7 @@ class Consumer:
             p = self.pipeline.process(delivery)
         except Exception as exc:  # a bug, not bad input: keep the message and the consumer
             log.exception("processing failed", message_id=props.message_id)
-            p = self.pipeline.unprocessable(delivery, DeadLetter(PROCESSING_ERROR, repr(exc)[:500]))
+            p = self.pipeline.unprocessable(delivery, DeadLetter(codes.PROCESSING_ERROR, repr(exc)[:500]))
         if p.dead_letter is not None:
             metrics.dead_lettered.labels(p.dead_letter.code).inc()
             log.warning(

@@ -119,7 +119,7 @@ class Msg:
 
 def filings(n: int, seed: int, tag: str) -> list[Msg]:
     """`n` realistic synthetic filings, each with a unique message id."""
-    from acid_processor.synthetic import corpus
+    from acid_processor.testing.synthetic import corpus
 
     return [Msg(body, f"{tag}-{i:05d}-{uuid.uuid4().hex[:8]}") for i, (_, body) in enumerate(corpus(n, seed))]
 

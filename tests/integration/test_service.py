@@ -20,7 +20,7 @@ import pytest
 
 from acid_processor.model import Outcome
 from acid_processor.replies.referral import needs_referral, referral_type
-from acid_processor.synthetic import generate, random_awb
+from acid_processor.testing.synthetic import generate, random_awb
 
 from .conftest import AWB_RE, FIXTURES, Harness, Msg, expected, expected_routes, filings, routes_of
 
