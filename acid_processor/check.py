@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from acid_processor.formats.cargo_imp import sniff, unsupported
 from acid_processor.formats.cargo_xml import read_envelope, read_filing
 from acid_processor.formats.detect import detect
 from acid_processor.formats.safe_xml import Limits, SafeXmlReader
@@ -42,6 +43,9 @@ class Checker:
     def check(self, raw: bytes) -> CheckResult:
         """Read one message. Never raises for bad input: every problem is a reason."""
         root, problem = self.reader.parse(raw)
+        if problem is not None and (imp := sniff(raw)) is not None:
+            reason, envelope = unsupported(imp)  # a Cargo-IMP text message, not broken XML
+            return CheckResult(None, None, False, (reason,), None, envelope)
         if problem is not None or root is None:
             return CheckResult(None, None, False, (problem,) if problem else (), None)
         mtype, problem = detect(root)

@@ -20,7 +20,8 @@ from acid_processor.formats.safe_xml import Limits
 from acid_processor.formats.validate import SchemaError
 from acid_processor.model import Reason, Severity, to_jsonable
 
-FILING_SUFFIXES = (".xml",)
+FILING_SUFFIXES = (".xml", ".txt")  # .txt: Cargo-IMP text, answered UNSUPPORTED_FORMAT
+FILES_HELP = "filing files, or directories of them (*.xml; Cargo-IMP *.txt gets UNSUPPORTED_FORMAT)"
 
 
 class UsageError(Exception):
@@ -28,7 +29,7 @@ class UsageError(Exception):
 
 
 def expand_files(args: Sequence[str]) -> list[Path]:
-    """Files named on the command line; a directory stands for the filing files (*.xml) in it."""
+    """Files named on the command line; a directory stands for the filing files (*.xml, *.txt) in it."""
     out: list[Path] = []
     for arg in args:
         path = Path(arg)
@@ -303,7 +304,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     check = sub.add_parser("check", help="read and validate filings; print kind, version, validity, reasons")
-    check.add_argument("files", nargs="+", metavar="FILE", help="filing files, or directories of *.xml files")
+    check.add_argument("files", nargs="+", metavar="FILE", help=FILES_HELP)
     check.add_argument("--json", action="store_true", help="one JSON object per file per line")
     check.add_argument(
         "--explain",
@@ -314,7 +315,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     assess = sub.add_parser("assess", help="check and assess filings; print one decision per consignment")
     assess.add_argument(
-        "files", nargs="+", metavar="FILE", help="filing files, or directories of *.xml files"
+        "files", nargs="+", metavar="FILE", help=FILES_HELP
     )
     assess.add_argument(
         "--rules", metavar="DIR", help="policy directory (default: $ACID_RULES_DIR or the shipped one)"

@@ -243,6 +243,27 @@ class Consignment:
 
 
 @dataclass(frozen=True, slots=True)
+class HouseLine:
+    """One house as a house manifest (XFHL) lists it: the link from its master to the house, with
+    the totals, description, route and security data the manifest gives. The house's own 7+1 data
+    (shipper, consignee) comes in its XFZB; the manifest line alone is not assessed."""
+
+    hawb: str
+    sequence: int | None
+    piece_count: int | None
+    gross_weight: Weight | None
+    summary_description: str | None
+    origin: str | None
+    destination: str | None
+    security: SecurityDeclaration
+    package_count: int | None = None
+    special_handling: tuple[str, ...] = ()
+    ssr: tuple[str, ...] = ()
+    osi: tuple[str, ...] = ()
+    path: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class MessageHeader:
     message_id: str | None
     kind: str  # XFWB, XFZB, XFHL, XFFM
@@ -291,6 +312,8 @@ class Filing:
     house_numbers: tuple[str, ...] = ()
     routing: tuple[Movement, ...] = ()
     manifest: FlightManifest | None = None
+    house_lines: tuple[HouseLine, ...] = ()  # an XFHL's houses: links from the master, not assessed here
+    awb_text: str | None = None  # the master AWB as filed (11 digits without the hyphen happen)
 
     @property
     def kind(self) -> str:

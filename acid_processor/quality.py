@@ -12,7 +12,7 @@ import re
 from typing import NamedTuple
 
 from acid_processor import codes
-from acid_processor.model import Consignment, Filing, Party, Reason, Severity
+from acid_processor.model import Consignment, Filing, HouseLine, Party, Reason, SecurityDeclaration, Severity
 
 _LETTER = re.compile(r"[^\W\d_]")
 _FILE_EXTENSION = re.compile(
@@ -75,7 +75,33 @@ def check_filing(filing: Filing) -> list[Reason]:
             reasons.extend(_awb_reasons(filing))
         for house in filing.consignments:
             reasons.extend(_consignment_reasons(house))
+        for line in filing.house_lines:
+            reasons.extend(_house_line_reasons(line))
     return reasons
+
+
+def _house_line_reasons(line: HouseLine) -> list[Reason]:
+    """A house manifest line: its totals must be usable; the rest is the house's XFZB's business."""
+    out = []
+    if line.piece_count is not None and line.piece_count <= 0:
+        out.append(
+            Reason(
+                codes.INVALID_BILL_QTY,
+                f"House {line.hawb}: the number of pieces is {line.piece_count}; it must be at least 1.",
+                path=f"{line.path}/TotalPieceQuantity",
+            )
+        )
+    if line.gross_weight is not None and line.gross_weight.value <= 0:
+        out.append(
+            Reason(
+                codes.INVALID_WEIGHT,
+                f"House {line.hawb}: the gross weight is {line.gross_weight.value}; "
+                "it must be more than zero.",
+                path=f"{line.path}/GrossWeightMeasure",
+            )
+        )
+    out.extend(_security_reasons(line.security, line.path))
+    return out
 
 
 def _root(filing: Filing) -> str:
@@ -86,15 +112,28 @@ def _root(filing: Filing) -> str:
 
 def _awb_reasons(filing: Filing) -> list[Reason]:
     awb = filing.awb
-    if awb is None or awb.check_digit_ok:
+    if awb is None:
         return []
     path = (
         "Waybill/BusinessHeaderDocument/ID"
         if filing.kind == "XFWB"
         else f"{_root(filing)}/MasterConsignment/TransportContractDocument/ID"
     )
+    out = []
+    filed = (filing.awb_text or "").strip()
+    if filed and "-" not in filed:
+        out.append(
+            Reason(
+                codes.AWB_NORMALISED,
+                f"AWB {filed} is read as {awb.number}; please send it as PPP-SSSSSSSC with the hyphen.",
+                path=path,
+                severity=Severity.WARNING,
+            )
+        )
+    if awb.check_digit_ok:
+        return out
     expected = int(awb.serial) % 7
-    return [
+    out.append(
         Reason(
             codes.AWB_CHECK_DIGIT,
             f"AWB {awb.number}: the check digit should be {expected} (serial {awb.serial} mod 7); "
@@ -102,7 +141,8 @@ def _awb_reasons(filing: Filing) -> list[Reason]:
             path=path,
             severity=Severity.WARNING,
         )
-    ]
+    )
+    return out
 
 
 class _PartyCodes(NamedTuple):
@@ -255,14 +295,21 @@ def _consignment_reasons(c: Consignment) -> list[Reason]:
                 )
             )
 
-    sec = c.security
+    out.extend(_security_reasons(c.security, c.path))
+    return out
+
+
+def _security_reasons(sec: SecurityDeclaration, path: str) -> list[Reason]:
+    """Warnings on a security declaration: conflicting statuses, codes outside the lists, claims
+    made in free text. None of them rejects; the rules judge the declaration as read."""
+    out: list[Reason] = []
     if sec.conflicting:
         out.append(
             Reason(
                 codes.SECURITY_STATUS_CONFLICT,
                 f"Several security statuses are filed ({', '.join(sec.status_codes)}); the weakest, "
                 f"{sec.status}, is read. Send one status.",
-                path=c.path,
+                path=path,
                 severity=Severity.WARNING,
             )
         )
@@ -272,7 +319,7 @@ def _consignment_reasons(c: Consignment) -> list[Reason]:
                 codes.UNKNOWN_SCREENING_METHOD,
                 f"Screening method code(s) {', '.join(sec.unknown_screening_methods)} are not in the list "
                 f"({', '.join(codes.SCREENING_METHODS)}) and do not count as screening.",
-                path=c.path,
+                path=path,
                 severity=Severity.WARNING,
             )
         )
@@ -282,7 +329,7 @@ def _consignment_reasons(c: Consignment) -> list[Reason]:
                 codes.UNKNOWN_EXEMPTION,
                 f"Exemption code(s) {', '.join(sec.unknown_exemptions)} are not in the list "
                 f"({', '.join(sorted(codes.EXEMPTIONS))}) and exempt nothing.",
-                path=c.path,
+                path=path,
                 severity=Severity.WARNING,
             )
         )
@@ -291,7 +338,7 @@ def _consignment_reasons(c: Consignment) -> list[Reason]:
             Reason(
                 codes.SECURITY_TEXT_CLAIM,
                 f"A security claim is made in free text, not in the security declaration: {claim!r}.",
-                path=c.path,
+                path=path,
                 severity=Severity.WARNING,
             )
         )

@@ -166,21 +166,22 @@ def test_implausible_weight_per_piece(assessor):
     assert d.outcome is Outcome.RFI and d.rule_ids == ("CONS-WEIGHT-PIECE",)
 
 
-def test_house_totals_against_the_master(assessor):
-    raw = (FIXTURES / "valid" / "xfhl-two-houses.xml").read_bytes()
+def test_a_house_cannot_count_or_weigh_more_than_its_master(assessor):
+    raw = (FIXTURES / "samples" / "xfzb3-house.xml").read_bytes()
     before = assessor.assess(raw)
     assert not any("CONS-HOUSE-TOTALS" in d.rule_ids for d in before.decisions)
-    master_pieces = before.filing.master.piece_count
-    text = raw.decode()
-    marker = f"<ram:TotalPieceQuantity>{master_pieces}</ram:TotalPieceQuantity>"
-    assert marker in text
-    bad = text.replace(
-        marker, f"<ram:TotalPieceQuantity>{master_pieces + 5}</ram:TotalPieceQuantity>", 1
-    ).encode()
-    after = assessor.assess(bad)
-    assert after.valid
-    assert all("CONS-HOUSE-TOTALS" in d.rule_ids for d in after.decisions)
-    assert all(d.outcome.strength >= Outcome.RFI.strength for d in after.decisions)
+    # The sample's master: 2217 kg in 59 pieces; its house 134 kg in 10 pieces.
+    bad = edit(
+        raw,
+        ("<TotalPieceQuantity>59</TotalPieceQuantity>", "<TotalPieceQuantity>5</TotalPieceQuantity>"),
+        (">2217.0<", ">100.0<"),
+    )
+    (d,) = assessor.assess(bad).decisions
+    hit = next(h for h in d.hits if h.rule_id == "CONS-HOUSE-TOTALS")
+    assert {e.field: e.note for e in hit.evidence} == {
+        "piece_count": "master has 5",
+        "gross_weight_kg": "master has 100.000",
+    }
 
 
 @pytest.mark.parametrize(
@@ -297,11 +298,14 @@ def test_schema_failure_is_rejected_with_the_reason_codes(assessor):
 
 
 def test_not_xml_is_rejected(assessor):
-    (d,) = assessor.assess(b"FWB/16\n000-12345623BERYVR/T2K35").decisions
+    (d,) = assessor.assess(b"Shipment list: 4 pieces of T-shirts").decisions
     assert d.outcome is Outcome.REJECTED and d.rule_ids == ("XML_MALFORMED",)
+    (d,) = assessor.assess(b"FWB/16\n000-12345623BERYVR/T2K35").decisions
+    assert d.outcome is Outcome.REJECTED and d.rule_ids == ("UNSUPPORTED_FORMAT",)
+    assert d.awb == "000-12345623"
 
 
-# --- what the shared samples get, and why -------------------------------------------------------
+# --- what the public samples get, and why -------------------------------------------------------
 
 
 def test_shared_samples_with_the_default_policy():

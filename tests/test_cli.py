@@ -80,13 +80,13 @@ def test_check_explain_adds_the_xmlschema_explanation(capsys, tmp_path):
     bad.write_bytes(
         (FIXTURES / "samples/xfwb3-example.xml")
         .read_bytes()
-        .replace(b"<ID>020-68548340</ID>", b"<ID>02068548340</ID>")
+        .replace(b"<ID>020-68548340</ID>", b"<ID>020-6854834</ID>")
     )
     code, out, _ = run(capsys, "check", "--json", "--explain", str(bad))
     reasons = json.loads(out)["reasons"]
     assert code == 1 and len(reasons) >= 2
     assert reasons[0]["code"] == "BAD_WBL_FORMAT"
-    assert any("02068548340" in r["detail"] for r in reasons[1:])
+    assert any("020-6854834" in r["detail"] for r in reasons[1:])
 
 
 def test_check_missing_file_is_a_usage_error(capsys):

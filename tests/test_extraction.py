@@ -1,4 +1,4 @@
-"""Reading real filings exactly: one fixture per edge case (fixtures/edge/), the shared samples and
+"""Reading real filings exactly: one fixture per edge case (fixtures/edge/), the public samples and
 the security declaration's order-dependent OCI rules. Each test states what the record must say."""
 
 from __future__ import annotations
@@ -229,16 +229,31 @@ def test_shared_samples_hs_codes_and_multi_line_descriptions(checker):
     assert us.security.issued_by == "MR. SECURITY OFFICER" and us.security.issued_on_iso == "2021-04-13T11:47"
 
 
-def test_house_manifest_gives_one_consignment_per_house(checker):
+def test_house_manifest_links_the_master_to_each_house_line(checker):
     r = read(checker, FIXTURES / "valid/xfhl-two-houses.xml")
-    houses = r.filing.consignments
-    assert [h.hawb for h in houses] == ["MAA12326064", "MAA12326075"]
-    assert all(h.awb.number == "123-45678902" and h.level == "house" for h in houses)
-    assert [h.path for h in houses] == [
+    f = r.filing
+    assert r.valid and f.consignments == () and f.awb.number == "123-45678902"
+    assert (f.master.piece_count, f.master.gross_weight.kg) == (3, Decimal("125.000"))
+    first, second = f.house_lines
+    assert (first.hawb, first.sequence, first.piece_count, first.gross_weight.kg) == (
+        "MAA12326064",
+        1,
+        1,
+        Decimal("77.000"),
+    )
+    assert (first.summary_description, first.origin, first.destination) == ("ELECTRIC MOTOR", "MAA", "YYZ")
+    assert first.security.status == "SPX" and first.security.issuing_ra.id == "IN/RA/00311-02"
+    assert (second.hawb, second.package_count, second.ssr) == (
+        "MAA12326075",
+        2,
+        ("DELIVER TO CONSIGNEE DOCK 4",),
+    )
+    assert second.security.status is None
+    assert [line.path for line in f.house_lines] == [
         "HouseManifest/MasterConsignment/IncludedHouseConsignment[1]",
         "HouseManifest/MasterConsignment/IncludedHouseConsignment[2]",
     ]
-    assert r.filing.house_numbers == ("MAA12326064", "MAA12326075")
+    assert f.house_numbers == ("MAA12326064", "MAA12326075")
 
 
 def test_flight_manifest_gives_the_flight_and_its_awbs(checker):

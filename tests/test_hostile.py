@@ -61,7 +61,7 @@ EXPECTED: dict[str, str] = {
     "invalid-utf8.xml": codes.XML_ENCODING,
     "empty.xml": codes.XML_EMPTY,
     "whitespace-only.xml": codes.XML_EMPTY,
-    "not-xml.xml": codes.XML_MALFORMED,
+    "plain-text.xml": codes.XML_MALFORMED,
     "json-body.xml": codes.XML_MALFORMED,
     "truncated.xml": codes.XML_MALFORMED,
     "processing-instruction.xml": codes.XML_PROCESSING_INSTRUCTION,

@@ -79,7 +79,7 @@ def test_schema_invalid_filing_is_answered_with_an_error_to_its_carrier(pipeline
     [
         ("hostile/billion-laughs.xml", "XML_DTD_FORBIDDEN"),
         ("hostile/empty.xml", "XML_EMPTY"),
-        ("hostile/not-xml.xml", "XML_MALFORMED"),
+        ("hostile/plain-text.xml", "XML_MALFORMED"),
         ("samples/xcsn1-rfi-house.xml", "INVALID_MESSAGE_TYPE"),
     ],
 )

@@ -814,21 +814,39 @@ def test_render_replies_shape(profiles) -> None:
 
 
 def test_shared_xcsn_parts_render_the_same_as_each_alone(profiles) -> None:
-    """render_replies renders the parts the XCSNs of a manifest share once; each body must equal
-    the XCSN rendered on its own."""
+    """render_replies renders the parts the XCSNs of one filing share once; with several assessed
+    consignments in one filing (and one house on its own flight), each body must equal the XCSN
+    rendered on its own."""
     from acid_processor.assessment.engine import Assessor
     from acid_processor.assessment.policy import Policy
-    from acid_processor.testing.synthetic import corpus
+    from acid_processor.assessment.rules import Context
+    from acid_processor.model import Assessment
+    from acid_processor.testing import records
 
-    raw = next(body for kind, body in corpus(40, seed=5) if kind == "XFHL")
-    a = Assessor(Policy.load()).assess(raw, received_at=NOW)
-    assert len(a.decisions) > 1
+    houses = (
+        records.house("H1"),
+        records.house("H2", security=records.security("NSC", methods=())),
+        records.house("H3", routing=(records.movement("LH8160", "FRA", "ORD"),)),
+    )
+    filing = records.filing(*houses, kind="XFZB")
+    assessor = Assessor(Policy.load())
+    ctx = Context(filing=filing, reasons=(), issue_date=None, test_mode=False)
+    decisions = tuple(assessor.decide(c, ctx) for c in houses)
+    a = Assessment("XFZB", "3.00", True, (), filing, decisions, assessor.rules_version, NOW.isoformat())
     for name in PROFILES:
         replies = render_replies(a, profile=profiles[name], now=NOW, source_key="k")
-        assert len(replies.xcsn) == len(a.decisions)
+        assert len(replies.xcsn) == len(a.decisions) == 3
         for reply, d in zip(replies.xcsn, a.decisions, strict=True):
-            alone = render_xcsn(a, d, profile=profiles[name], message_id=reply.message_id, now=NOW)
+            alone = render_xcsn(
+                a,
+                d,
+                profile=profiles[name],
+                message_id=reply.message_id,
+                now=NOW,
+                consignment=filing.consignment(d.consignment_key),
+            )
             assert reply.body == alone
+        assert b"LH8160" in replies.xcsn[2].body and b"LH8160" not in replies.xcsn[0].body
 
 
 def test_render_replies_in_place_stage(profiles) -> None:

@@ -77,6 +77,13 @@ class Assessor:
                     f"FLIGHT {flight or filing.document_id or ''}".strip(), None, None, "flight"
                 ),
             )
+        if filing.kind == "XFHL":
+            # A house manifest links the master to its houses; each house is assessed on its XFZB.
+            awb = filing.awb.number if filing.awb else filing.awb_text
+            return tuple(
+                self._not_assessed(f"{awb}/{line.hawb}" if awb else line.hawb, awb, line.hawb, "house")
+                for line in filing.house_lines
+            )
         if filing.consolidation and filing.kind == "XFWB":
             # A consolidation is assessed at house level; the master waits for its houses.
             awb = filing.awb.number if filing.awb else filing.document_id

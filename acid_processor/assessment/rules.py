@@ -30,6 +30,7 @@ from acid_processor.model import (
     RuleHit,
     SecurityDeclaration,
     Severity,
+    Weight,
 )
 
 _NUMBER = (int, float)
@@ -375,9 +376,37 @@ class WeightPerPiece(Rule):
         ]
 
 
+def totals_evidence(
+    master_pieces: int | None,
+    master_weight: Weight | None,
+    houses: list[tuple[int | None, Weight | None]],
+    *,
+    exact: bool,
+    tolerance_percent: float = 1.0,
+    tolerance_kg: float = 1.0,
+) -> list[Evidence]:
+    """What does not fit between a master's totals and its houses' (pieces, weight): the houses may
+    never exceed the master; when `exact` (every house is known) they must add up to it."""
+    evidence = []
+    pieces = [p for p, _ in houses]
+    if master_pieces is not None and None not in pieces:
+        total = sum(p for p in pieces if p is not None)
+        if (exact and total != master_pieces) or total > master_pieces:
+            evidence.append(Evidence("piece_count", str(total), note=f"master has {master_pieces}"))
+    kgs = [w.kg if w else None for _, w in houses]
+    if master_weight is not None and master_weight.kg is not None and None not in kgs:
+        total_kg = float(sum(k for k in kgs if k is not None))
+        master_kg = float(master_weight.kg)
+        slack = max(tolerance_kg, master_kg * tolerance_percent / 100)
+        if (exact and abs(total_kg - master_kg) > slack) or total_kg > master_kg + slack:
+            note = f"master has {master_kg:.3f}"
+            evidence.append(Evidence("gross_weight_kg", f"{total_kg:.3f}", note=note))
+    return evidence
+
+
 class HouseMasterTotals(Rule):
-    """Houses against their master: a house manifest's houses should add up to the master; a single
-    house cannot weigh or count more than its master."""
+    """A house against the master totals its filing gives: a house cannot weigh or count more than
+    its master."""
 
     params: ClassVar = {"tolerance_percent": _NUMBER, "tolerance_kg": _NUMBER}
 
@@ -385,25 +414,14 @@ class HouseMasterTotals(Rule):
         master = ctx.filing.master
         if c.level != "house" or master is None:
             return []
-        pct = float(self.spec.params.get("tolerance_percent", 1.0)) / 100
-        abs_kg = float(self.spec.params.get("tolerance_kg", 1.0))
-        houses = ctx.filing.consignments if ctx.filing.kind == "XFHL" else (c,)
-        exact = ctx.filing.kind == "XFHL"
-        evidence = []
-        pieces = [h.piece_count for h in houses]
-        if master.piece_count is not None and None not in pieces:
-            total = sum(p for p in pieces if p is not None)
-            if (exact and total != master.piece_count) or total > master.piece_count:
-                evidence.append(Evidence("piece_count", str(total), note=f"master has {master.piece_count}"))
-        kgs = [h.gross_weight.kg if h.gross_weight else None for h in houses]
-        if master.gross_weight and master.gross_weight.kg is not None and None not in kgs:
-            total_kg = float(sum(k for k in kgs if k is not None))
-            master_kg = float(master.gross_weight.kg)
-            slack = max(abs_kg, master_kg * pct)
-            if (exact and abs(total_kg - master_kg) > slack) or total_kg > master_kg + slack:
-                evidence.append(
-                    Evidence("gross_weight_kg", f"{total_kg:.3f}", note=f"master has {master_kg:.3f}")
-                )
+        evidence = totals_evidence(
+            master.piece_count,
+            master.gross_weight,
+            [(c.piece_count, c.gross_weight)],
+            exact=False,
+            tolerance_percent=float(self.spec.params.get("tolerance_percent", 1.0)),
+            tolerance_kg=float(self.spec.params.get("tolerance_kg", 1.0)),
+        )
         if not evidence:
             return []
         return [self.hit("House totals do not fit the master", evidence)]

@@ -21,6 +21,7 @@ from acid_processor.model import (
     Envelope,
     Filing,
     FlightManifest,
+    HouseLine,
     Item,
     MessageHeader,
     Movement,
@@ -377,53 +378,42 @@ def read_xfwb(root: etree._Element) -> Filing:
         consignments=() if consolidation or master is None else (master,),
         master=master,
         routing=routing,
+        awb_text=awb_text,
     )
 
 
-def _houses(root: etree._Element, kind: str, house_id_from_header: bool) -> Filing:
+def read_xfzb(root: etree._Element) -> Filing:
+    """One house waybill, linked to its master AWB when the sender knows it. The house number is
+    IncludedHouseConsignment/ID, or BusinessHeaderDocument/ID when (as often) the house has none."""
     top = _top(root)
-    header = _header(top.get("MessageHeaderDocument"), kind)
+    header = _header(top.get("MessageHeaderDocument"), "XFZB")
     document_id = _t(_kids(top.get("BusinessHeaderDocument")), "ID")
     mc = top.get("MasterConsignment")
     mk = _kids(mc)
     awb_text = _sub_t(mk, "TransportContractDocument", "ID")
-    houses = []
     shared = _shared(mk)
     declarations: _Declarations = {}
-    master_path = f"{etree.QName(root).localname}/MasterConsignment"
+    master_path = "HouseWaybill/MasterConsignment"
+    houses = []
     elements = _all(mk, "IncludedHouseConsignment")
     for n, hc in enumerate(elements, 1):
         hk = _kids(hc)
-        hawb = _t(hk, "ID") or (document_id if house_id_from_header else None)
-        items = _all(hk, "IncludedHouseConsignmentItem")
         path = f"{master_path}/IncludedHouseConsignment" + (f"[{n}]" if len(elements) > 1 else "")
         houses.append(
             _consignment(
                 hc,
                 level="house",
                 awb_text=awb_text,
-                hawb=hawb,
-                items=items,
+                hawb=_t(hk, "ID") or document_id,
+                items=_all(hk, "IncludedHouseConsignmentItem"),
                 fallback=shared,
                 k=hk,
                 path=path,
                 declarations=declarations,
             )
         )
-    # The filing's routing: the master's, else (one house filed alone) the house's own.
-    routing = shared.routing or (houses[0].routing if len(houses) == 1 else ())
-    master = None
-    if mc is not None:  # the master's totals, for the house-versus-master consistency rules
-        master = _consignment(
-            mc,
-            level="master",
-            awb_text=awb_text,
-            hawb=None,
-            items=(),
-            k=mk,
-            path=master_path,
-            declarations=declarations,
-        )
+    # The master's totals, for the house-versus-master consistency rules.
+    master = _master_part(mc, mk, awb_text, master_path, declarations) if mc is not None else None
     return Filing(
         header=header,
         document_id=document_id,
@@ -432,18 +422,73 @@ def _houses(root: etree._Element, kind: str, house_id_from_header: bool) -> Fili
         consignments=tuple(houses),
         master=master,
         house_numbers=tuple(h.hawb for h in houses if h.hawb),
-        routing=routing,
+        # The filing's routing: the master's, else (one house filed alone) the house's own.
+        routing=shared.routing or (houses[0].routing if len(houses) == 1 else ()),
+        awb_text=awb_text,
     )
 
 
-def read_xfzb(root: etree._Element) -> Filing:
-    """One house waybill, linked to its master AWB when the sender knows it."""
-    return _houses(root, "XFZB", house_id_from_header=True)
+def _master_part(
+    mc: etree._Element, mk: Kids, awb_text: str | None, path: str, declarations: _Declarations
+) -> Consignment:
+    return _consignment(
+        mc, level="master", awb_text=awb_text, hawb=None, items=(), k=mk, path=path, declarations=declarations
+    )
 
 
 def read_xfhl(root: etree._Element) -> Filing:
-    """A house manifest: one consignment per house of the master."""
-    return _houses(root, "XFHL", house_id_from_header=False)
+    """A house manifest: the master's totals and one line per house (number, totals, description,
+    route, handling, customs notes). The lines link the master to its houses; each house is
+    assessed on its own XFZB, so the manifest yields no consignment to assess."""
+    top = _top(root)
+    header = _header(top.get("MessageHeaderDocument"), "XFHL")
+    document_id = _t(_kids(top.get("BusinessHeaderDocument")), "ID")
+    mc = top.get("MasterConsignment")
+    mk = _kids(mc)
+    awb_text = _sub_t(mk, "TransportContractDocument", "ID")
+    master_path = "HouseManifest/MasterConsignment"
+    declarations: _Declarations = {}
+    elements = _all(mk, "IncludedHouseConsignment")
+    lines = []
+    for n, hc in enumerate(elements, 1):
+        hk = _kids(hc)
+        sph = _nested_t(hk, "HandlingSPHInstructions", "DescriptionCode")
+        ssr = _nested_t(hk, "HandlingSSRInstructions", "Description")
+        osi = _nested_t(hk, "HandlingOSIInstructions", "Description")
+        notes = _notes(hk)
+        memo_key = (sph, notes, ssr + osi)
+        found = declarations.get(memo_key)
+        if found is None:
+            found = declarations[memo_key] = read_security(sph, notes, ssr + osi)
+        lines.append(
+            HouseLine(
+                hawb=_sub_t(hk, "TransportContractDocument", "ID") or "",
+                sequence=_int(_t(hk, "SequenceNumeric")),
+                piece_count=_int(_t(hk, "TotalPieceQuantity")),
+                gross_weight=_weight(_first(hk, "GrossWeightMeasure")),
+                summary_description=_t(hk, "SummaryDescription"),
+                origin=_sub_t(hk, "OriginLocation", "ID"),
+                destination=_sub_t(hk, "FinalDestinationLocation", "ID"),
+                security=found[0],
+                package_count=_int(_t(hk, "PackageQuantity")),
+                special_handling=sph,
+                ssr=ssr,
+                osi=osi,
+                path=f"{master_path}/IncludedHouseConsignment" + (f"[{n}]" if len(elements) > 1 else ""),
+            )
+        )
+    master = _master_part(mc, mk, awb_text, master_path, declarations) if mc is not None else None
+    return Filing(
+        header=header,
+        document_id=document_id,
+        awb=AwbNumber.parse(awb_text),
+        consolidation=True,
+        master=master,
+        house_numbers=tuple(line.hawb for line in lines if line.hawb),
+        routing=master.routing if master is not None else (),
+        house_lines=tuple(lines),
+        awb_text=awb_text,
+    )
 
 
 def read_xffm(root: etree._Element) -> Filing:

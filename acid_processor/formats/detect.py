@@ -30,6 +30,8 @@ SUPPORTED_VERSIONS: dict[str, tuple[str, ...]] = {
     "XFHL": ("2.00",),
     "XFFM": ("2.00", "3.00"),
 }
+# Short spellings real senders use for a version (a Singapore community system writes "3").
+_VERSION_SPELLINGS = {"3": "3.00", "3.0": "3.00", "2": "2.00", "2.0": "2.00", "1": "1.00", "1.0": "1.00"}
 _VERSION_TAG = f"{{{RAM}}}VersionID"
 
 
@@ -56,9 +58,10 @@ def detect(root: etree._Element) -> tuple[MessageType | None, Reason | None]:
                 "Waybill), XFZB, XFHL or XFFM."
             )
         return None, Reason(codes.INVALID_MESSAGE_TYPE, detail, path=local, line=root.sourceline)
-    version = _version(root)
+    filed = _version(root)
+    version = _VERSION_SPELLINGS.get(filed, filed)
     if version not in SUPPORTED_VERSIONS[kind]:
-        shown = repr(version) if version else "missing"
+        shown = repr(filed) if filed else "missing"
         supported = ", ".join(SUPPORTED_VERSIONS[kind])
         return None, Reason(
             codes.INVALID_MESSAGE_TYPE,

@@ -115,6 +115,17 @@ _FIELD_CODES: tuple[tuple[tuple[str, ...], str, str], ...] = (
         codes.INVALID_HOUSE_BILL_NBR,
     ),
     (("BusinessHeaderDocument", "ID"), codes.MISSING_WBL_LINE, codes.BAD_WBL_FORMAT),
+    # An XFHL house line names its house in TransportContractDocument/ID.
+    (
+        ("IncludedHouseConsignment", "TransportContractDocument", "ID"),
+        codes.MISSING_HOUSE_BILL_NBR,
+        codes.INVALID_HOUSE_BILL_NBR,
+    ),
+    (
+        ("IncludedHouseConsignment", "TransportContractDocument"),
+        codes.MISSING_HOUSE_BILL_NBR,
+        codes.MISSING_HOUSE_BILL_NBR,
+    ),
     (("TransportContractDocument", "ID"), codes.MISSING_WBL_LINE, codes.BAD_WBL_FORMAT),
     (("IncludedHouseConsignment", "ID"), codes.MISSING_HOUSE_BILL_NBR, codes.INVALID_HOUSE_BILL_NBR),
     (("ConsignorParty", "Name"), codes.MISSING_SHP_NAME, codes.INVALID_SHP_NAME),

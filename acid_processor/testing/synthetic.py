@@ -1260,17 +1260,37 @@ class _House:
         self.origin, self.destination = origin, destination
         self.currency = shp_c.currency
 
-    def write(self, doc: _Doc, g: _Gen, xfzb: bool, legs: Sequence[_Leg]) -> None:
+    def write_line(self, doc: _Doc, g: _Gen, sequence: int) -> None:
+        """The house as a line of an XFHL house manifest (the trade's shape: no parties, no items)."""
         rng = g.rng
         doc.open("IncludedHouseConsignment")
+        doc.leaf("SequenceNumeric", str(sequence))
+        doc.leaf("GrossWeightMeasure", _fmt_weight(self.weight), _weight_attr(g.unit))
+        if rng.random() < 0.3:
+            doc.leaf("PackageQuantity", str(self.pieces))
+        doc.leaf("TotalPieceQuantity", str(self.pieces))
+        doc.leaf("SummaryDescription", self.summary)
+        doc.open("TransportContractDocument")
         doc.leaf("ID", self.hawb)
+        doc.close("TransportContractDocument")
+        _location(doc, "OriginLocation", self.origin)
+        _location(doc, "FinalDestinationLocation", self.destination)
+        _handling(doc, self.sph, self.ssr, self.osi)
+        _notes(doc, self.notes)
+        doc.close("IncludedHouseConsignment")
+
+    def write(self, doc: _Doc, g: _Gen, legs: Sequence[_Leg]) -> None:
+        """The house as the IncludedHouseConsignment of its XFZB."""
+        rng = g.rng
+        doc.open("IncludedHouseConsignment")
+        if rng.random() < 0.7:  # real houses often carry their number only in the business header
+            doc.leaf("ID", self.hawb)
         doc.leaf("NilCarriageValueIndicator", "true")
         doc.leaf("NilCustomsValueIndicator", "true")
-        if xfzb:
-            doc.leaf("NilInsuranceValueIndicator", "true")
+        doc.leaf("NilInsuranceValueIndicator", "true")
         doc.leaf("TotalChargePrepaidIndicator", "true")
         doc.leaf("TotalDisbursementPrepaidIndicator", "true")
-        if xfzb and rng.random() < 0.5:
+        if rng.random() < 0.5:
             amount = rng.uniform(20, 900) * _currency_factor(self.currency)
             cur = f' currencyID="{self.currency}"'
             doc.leaf("TotalPrepaidChargeAmount", _money(amount, self.currency), cur)
@@ -1280,13 +1300,13 @@ class _House:
         doc.leaf("SummaryDescription", self.summary)
         _party_xml(doc, "ConsignorParty", self.shipper)
         _party_xml(doc, "ConsigneeParty", self.consignee, contacts=rng.random() < 0.6)
-        if xfzb and rng.random() < 0.3:
+        if rng.random() < 0.3:
             doc.open("ApplicableTransportCargoInsurance")
             doc.empty("CoverageInsuranceParty")
             doc.close("ApplicableTransportCargoInsurance")
         _location(doc, "OriginLocation", self.origin)
         _location(doc, "FinalDestinationLocation", self.destination)
-        if xfzb and legs:
+        if legs:
             _movements(doc, legs, g.verbose)
         _handling(doc, self.sph, self.ssr, self.osi)
         _notes(doc, self.notes)
@@ -1332,9 +1352,10 @@ def _xfzb(g: _Gen) -> bytes:
     doc.open("SignatoryCarrierAuthentication")
     doc.leaf("ActualDateTime", (g.base - timedelta(days=rng.randint(0, 2))).strftime("%Y-%m-%dT00:00:00"))
     doc.leaf("Signatory", forwarder.contact.upper())
-    doc.open("IssueAuthenticationLocation")
-    doc.leaf("Name", origin)
-    doc.close("IssueAuthenticationLocation")
+    if rng.random() < 0.7:  # house filings in real traffic often leave it out
+        doc.open("IssueAuthenticationLocation")
+        doc.leaf("Name", origin)
+        doc.close("IssueAuthenticationLocation")
     doc.close("SignatoryCarrierAuthentication")
     doc.close("BusinessHeaderDocument", msg=True)
     doc.open("MasterConsignment", msg=True)
@@ -1346,7 +1367,7 @@ def _xfzb(g: _Gen) -> bytes:
         doc.close("TransportContractDocument")
     _location(doc, "OriginLocation", origin)
     _location(doc, "FinalDestinationLocation", destination)
-    house.write(doc, g, True, legs)
+    house.write(doc, g, legs)
     doc.close("MasterConsignment", msg=True)
     return _finish(doc, "XFZB")
 
@@ -1394,8 +1415,8 @@ def _xfhl(g: _Gen) -> bytes:
     doc.close("TransportContractDocument")
     _location(doc, "OriginLocation", origin)
     _location(doc, "FinalDestinationLocation", destination)
-    for h in houses:
-        h.write(doc, g, False, ())
+    for n, h in enumerate(houses, 1):
+        h.write_line(doc, g, n)
     doc.close("MasterConsignment", msg=True)
     return _finish(doc, "XFHL")
 
