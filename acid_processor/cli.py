@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import re
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -28,8 +29,9 @@ class UsageError(Exception):
     """A mistake in how the command was called (exit status 2)."""
 
 
-def expand_files(args: Sequence[str]) -> list[Path]:
-    """Files named on the command line; a directory stands for the filing files (*.xml, *.txt) in it."""
+def expand_files(args: Sequence[str], suffixes: tuple[str, ...] = FILING_SUFFIXES) -> list[Path]:
+    """Files named on the command line; a directory stands for the filing files (*.xml, *.txt) in
+    it, in name order."""
     out: list[Path] = []
     for arg in args:
         path = Path(arg)
@@ -38,7 +40,7 @@ def expand_files(args: Sequence[str]) -> list[Path]:
                 sorted(
                     p
                     for p in path.iterdir()
-                    if p.is_file() and p.suffix.lower() in FILING_SUFFIXES and not p.name.startswith(".")
+                    if p.is_file() and p.suffix.lower() in suffixes and not p.name.startswith(".")
                 )
             )
         elif path.is_file():
@@ -50,8 +52,9 @@ def expand_files(args: Sequence[str]) -> list[Path]:
 
 def read_message(path: Path, limits: Limits) -> bytes:
     """A file's bytes, reading no more than one byte past the size limit (the check refuses it)."""
-    with path.open("rb") as fh:
-        return fh.read(limits.max_bytes + 1)
+    from acid_processor.lifecycle.files import read_file
+
+    return read_file(path, limits)
 
 
 def reason_json(reason: Reason) -> dict:
@@ -123,14 +126,16 @@ def _assessor(ns: argparse.Namespace):  # -> Assessor; imported late so `check` 
 
 
 def decision_json(path: Path, kind: str | None, d, assessment) -> dict:
-    """One consignment's decision for the operator: every rule hit, never filtered."""
+    """One consignment's decision for the operator (as recorded, after the lifecycle): every rule
+    hit, never filtered."""
+    hits = d.detail.get("hits") or []
     reasons = [
         {
-            "code": h.rule_id if h.category == "rejection" else h.category.upper(),
-            "rule": h.rule_id,
-            "detail": h.detail,
+            "code": h["rule_id"] if h["category"] == "rejection" else h["category"].upper(),
+            "rule": h["rule_id"],
+            "detail": h["detail"],
         }
-        for h in d.hits
+        for h in hits
     ]
     # What the check noted without rejecting (warnings, RFI data quality), for the operator.
     reasons += [
@@ -141,60 +146,123 @@ def decision_json(path: Path, kind: str | None, d, assessment) -> dict:
     return {
         "file": str(path),
         "kind": kind,
+        "key": d.consignment_key,
         "awb": d.awb,
         "hawb": d.hawb,
-        "level": d.level,
-        "decision": d.outcome.value,
+        "level": d.detail.get("level"),
+        "decision": d.decision,
         "reasons": reasons,
-        "screening_methods": list(d.screening_methods),
+        "screening_methods": list(d.detail.get("screening_methods") or ()),
         "rules_version": d.rules_version,
     }
 
 
 def _write_replies(out_dir: Path, path: Path, replies) -> None:
+    """Each message published for a file, named file.consignment.kind[.n].xml|json."""
     out_dir.mkdir(parents=True, exist_ok=True)
+    seen: dict[str, int] = {}
     for reply in replies:
         suffix = "json" if reply.content_type == "application/json" else "xml"
-        key = (reply.consignment_key or "").replace("/", "_")
-        name = f"{path.stem}.{key + '.' if key else ''}{reply.kind}.{suffix}"
-        (out_dir / name).write_bytes(reply.body)
+        key = (reply.headers.get("x-acid-consignment") or "").replace("/", "_")
+        name = f"{path.stem}.{key + '.' if key else ''}{reply.kind}"
+        seen[name] = seen.get(name, 0) + 1
+        if seen[name] > 1:
+            name += f".{seen[name]}"
+        (out_dir / f"{name}.{suffix}").write_bytes(reply.body)
 
 
 def cmd_assess(ns: argparse.Namespace) -> int:
-    from datetime import UTC, datetime
+    """Assess files in the order given, applying the lifecycle as the service does: in memory, or
+    kept in the store `--store` names. Officer commands (*.json) apply in their place."""
+    from acid_processor.lifecycle.files import apply_files
+    from acid_processor.lifecycle.runner import Lifecycle
+    from acid_processor.pipeline import Pipeline
+    from acid_processor.replies import load_profile
+    from acid_processor.store import open_store
 
-    from acid_processor.replies import load_profile, render_replies
-
-    files = expand_files(ns.files)
-    assessor = _assessor(ns)
-    profile = load_profile(ns.profile)
-    limits = Limits()
+    files = expand_files(ns.files, suffixes=(*FILING_SUFFIXES, ".json"))
+    lifecycle = Lifecycle(Pipeline(_assessor(ns), load_profile(ns.profile)))
     all_valid = True
     rows = []
-    for path in files:
-        raw = read_message(path, limits)
-        assessment = assessor.assess(raw)
-        all_valid &= assessment.valid
-        if ns.out:
-            import hashlib
-
-            replies = render_replies(
-                assessment, profile=profile, now=datetime.now(UTC), source_key=hashlib.sha256(raw).hexdigest()
-            )
-            _write_replies(Path(ns.out), path, replies)
-        for d in assessment.decisions:
-            row = decision_json(path, assessment.kind, d, assessment)
-            if ns.json:
-                print(json.dumps(row, ensure_ascii=False))
+    with open_store(ns.store or "sqlite:///:memory:") as store:
+        for applied in apply_files(lifecycle, store, files):
+            path, result = applied.path, applied.result
+            if applied.refused is not None or result is None:
+                print(f"acid-processor: {path}: command refused: {applied.refused}", file=sys.stderr)
+                all_valid = False
+                continue
+            if ns.out:
+                _write_replies(Path(ns.out), path, result.pending)
+            told, targeting = _told(result.pending), _targeting(result.pending)
+            if applied.command is not None:
+                new_rows = [command_json(path, applied.command)]
             else:
-                rows.append(row)
+                assessment = applied.processed.assessment if applied.processed else None
+                if assessment is None:  # pragma: no cover - only a wrong content type has none
+                    continue
+                all_valid &= assessment.valid
+                new_rows = [decision_json(path, assessment.kind, d, assessment) for d in result.decisions]
+                named = {r["key"] for r in new_rows}
+                # Consignments the filing changed besides its own (a house's master, a manifest's).
+                new_rows += [_other_row(path, key) for key in (*told, *targeting) if key not in named]
+            for row in {r["key"]: r for r in new_rows}.values():
+                row["carrier"] = told.get(row["key"], [])
+                row["targeting"] = targeting.get(row["key"], [])
+                if ns.json:
+                    print(json.dumps(row, ensure_ascii=False))
+                else:
+                    rows.append(row)
     if not ns.json:
         print(_table(rows))
     return 0 if all_valid else 1
 
 
+def _other_row(path: Path, key: str) -> dict:
+    awb, _, hawb = key.partition("/")
+    return {"file": str(path), "kind": "-", "key": key, "awb": awb, "hawb": hawb or None, "decision": "-"} | {
+        "reasons": [],
+        "screening_methods": [],
+    }
+
+
+_STATUS = re.compile(rb"<ram:StatusCode>([^<]*)</ram:StatusCode>")
+
+
+def _told(outbound) -> dict[str, list[str]]:
+    """The XCSN status codes each consignment was sent, in order."""
+    told: dict[str, list[str]] = {}
+    for o in outbound:
+        if o.kind == "xcsn" and (m := _STATUS.search(o.body)):
+            told.setdefault(o.headers.get("x-acid-consignment", ""), []).append(m.group(1).decode())
+    return told
+
+
+def _targeting(outbound) -> dict[str, list[str]]:
+    """The routing keys of what targeting was sent about each consignment (referrals, lifecycle)."""
+    sent: dict[str, list[str]] = {}
+    for o in outbound:
+        if o.kind in ("referral", "lifecycle"):
+            sent.setdefault(o.headers.get("x-acid-consignment", ""), []).append(o.routing_key)
+    return sent
+
+
+def command_json(path: Path, command) -> dict:
+    """An officer command as the operator sees it applied: who did what, and why."""
+    awb, _, hawb = command.consignment_key.partition("/")
+    return {
+        "file": str(path),
+        "kind": "COMMAND",
+        "key": command.consignment_key,
+        "awb": awb,
+        "hawb": hawb or None,
+        "decision": f"{command.action.upper()} by {command.officer}",
+        "reasons": [{"code": "OFFICER", "rule": None, "detail": command.note}],
+        "screening_methods": [],
+    }
+
+
 def _table(rows: list[dict]) -> str:
-    header = ("FILE", "KIND", "AWB", "HAWB", "DECISION", "SCREENING", "RULES")
+    header = ("FILE", "KIND", "AWB", "HAWB", "DECISION", "CARRIER", "TARGETING", "SCREENING", "RULES")
     lines = [
         (
             Path(r["file"]).name,
@@ -202,6 +270,8 @@ def _table(rows: list[dict]) -> str:
             r["awb"] or "-",
             r["hawb"] or "-",
             r["decision"],
+            " ".join(r.get("carrier") or ()) or "-",
+            " ".join(r.get("targeting") or ()) or "-",
             " ".join(r["screening_methods"]) or "-",
             ", ".join(x["rule"] for x in r["reasons"] if x["rule"]) or "-",
         )
@@ -295,6 +365,147 @@ def cmd_dlq(ns: argparse.Namespace) -> int:
     return 0
 
 
+# --- holds: the officers' commands ------------------------------------------------------------------
+
+
+def _when(value) -> str:
+    return value.astimezone().strftime("%Y-%m-%d %H:%M") if value is not None else "-"
+
+
+def cmd_holds(ns: argparse.Namespace) -> int:
+    from acid_processor.lifecycle.commands import CommandError, normalise_key
+    from acid_processor.store import open_store
+
+    settings = _settings(ns)
+    with open_store(settings.store_url) as store:
+        if ns.holds_command == "list":
+            rows = store.holds(open_only=not ns.all, limit=ns.limit)
+            for h in rows:
+                if ns.json:
+                    print(json.dumps(h, default=str, ensure_ascii=False))
+            if not ns.json:
+                header = ("KIND", "CONSIGNMENT", "HOLD", "STATE", "PLACED", "BY", "RULES", "DEPARTED")
+                table = [
+                    (
+                        h["kind"],
+                        h["consignment"],
+                        h["hold_id"],
+                        h["state"],
+                        _when(h["placed_at"]),
+                        h["placed_by"],
+                        ",".join(h["rule_ids"]),
+                        "YES " + ",".join(h["flights"]) if h["departed"] else "-",
+                    )
+                    for h in rows
+                ]
+                widths = [max(len(str(c)) for c in col) for col in zip(header, *table, strict=False)]
+                for line in (header, *table):
+                    print("  ".join(str(c).ljust(w) for c, w in zip(line, widths, strict=True)).rstrip())
+                print(f"{len(rows)} hold(s)")
+            return 0
+        try:
+            key = normalise_key(ns.consignment)
+        except CommandError as exc:
+            raise UsageError(exc.detail) from None
+        if ns.holds_command == "show":
+            history = store.history(key)
+            if history["state"] is None:
+                print(f"acid-processor: no consignment {key} is known", file=sys.stderr)
+                return 1
+            if ns.json:
+                print(json.dumps(_history_json(history), default=str, ensure_ascii=False, indent=2))
+            else:
+                print("\n".join(_history_lines(history)))
+            return 0
+        return _act(ns, settings, store, key)
+
+
+def _act(ns: argparse.Namespace, settings, store, key: str) -> int:
+    import uuid
+    from datetime import UTC, datetime
+
+    from acid_processor.lifecycle.runner import CommandRefused, Lifecycle, OfficerCommand
+    from acid_processor.model import Outcome
+    from acid_processor.pipeline import Pipeline
+    from acid_processor.replies import load_profile
+    from acid_processor.service.officer import act
+
+    command = OfficerCommand(
+        command_id=ns.command_id or f"cli-{uuid.uuid4()}",
+        officer=ns.officer,
+        action=ns.holds_command,
+        consignment_key=key,
+        note=ns.note,
+        hold_ids=tuple(ns.hold or ()),
+        kind=Outcome(ns.kind) if getattr(ns, "kind", None) else None,
+        at=datetime.now(UTC),
+        source="cli",
+    )
+    from acid_processor.assessment.engine import Assessor
+    from acid_processor.assessment.policy import Policy
+
+    policy = Policy.load(Path(settings.rules_dir) if settings.rules_dir else None)
+    lifecycle = Lifecycle(Pipeline(Assessor(policy), load_profile(settings.profile), settings.topology))
+    try:
+        acted = act(settings, store, lifecycle, command)
+    except CommandRefused as exc:
+        print(f"acid-processor: refused: {exc}", file=sys.stderr)
+        return 1
+    for o in acted.outbound:
+        print(f"{o.kind:<9} {o.routing_key:<34} {o.message_id}")
+    if acted.error:
+        print(
+            f"acid-processor: {command.action} applied and audited, but "
+            f"{len(acted.outbound) - acted.published} message(s) could not be published ({acted.error});"
+            " they are kept as pending in the store",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+def _history_json(h: dict) -> dict:
+    from acid_processor.lifecycle.records import state_to_json
+
+    out = dict(h)
+    out["state"] = state_to_json(h["state"])
+    out["decisions"] = [dataclasses.asdict(d) for d in h["decisions"]]
+    out["replies"] = [
+        {"kind": o.kind, "routing_key": o.routing_key, "message_id": o.message_id, "published": pub}
+        for o, pub in h["replies"]
+    ]
+    return out
+
+
+def _history_lines(h: dict) -> Iterator[str]:
+    s = h["state"]
+    yield f"{s.key}  ({s.level}{', master ' + s.master_key if s.master_key else ''})"
+    if s.house_keys:
+        yield f"  houses: {', '.join(s.house_keys)}"
+    yield f"  carrier last told: {s.last_status or '-'}"
+    if s.departed:
+        yield f"  DEPARTED on {s.departed_flight or '?'} at {_when(s.departed_at)}"
+    yield "  holds:"
+    for hold in s.holds:
+        rules = ",".join(hold.rule_ids)
+        line = f"    {hold.id} {hold.kind.value} {hold.state} rules {rules} placed by {hold.placed_by}"
+        if not hold.open:
+            line += f"; removed by {hold.removed_by} ({hold.removal})"
+        yield line
+    if not s.holds:
+        yield "    none"
+    yield "  history:"
+    for e in h["events"]:
+        ev = e["event"]
+        what = ev.get("outcome") or ev.get("action") or ("departed " + str(ev.get("flight") or "")).strip()
+        yield f"    {_when(e['time'])} {e['kind']:<9} {e['event_id']}  {what}"
+    for a in h["actions"]:
+        yield f"    officer {a['officer']} {a['action']} at {_when(a['acted_at'])}: {a['note']}"
+    yield "  replies:"
+    for o, published in h["replies"]:
+        yield f"    {o.kind:<9} {o.routing_key:<34} {'published' if published else 'PENDING'}"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="acid-processor",
@@ -314,9 +525,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.set_defaults(func=cmd_check)
 
     assess = sub.add_parser("assess", help="check and assess filings; print one decision per consignment")
-    assess.add_argument(
-        "files", nargs="+", metavar="FILE", help=FILES_HELP
-    )
+    assess.add_argument("files", nargs="+", metavar="FILE", help=FILES_HELP)
     assess.add_argument(
         "--rules", metavar="DIR", help="policy directory (default: $ACID_RULES_DIR or the shipped one)"
     )
@@ -328,6 +537,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     assess.add_argument("--json", action="store_true", help="one JSON object per consignment per line")
     assess.add_argument("--out", metavar="DIR", help="write the XFNM, XCSN and referral files here")
+    assess.add_argument(
+        "--store",
+        metavar="URL",
+        help="keep the consignments' state in this store (default: in memory, forgotten at exit)",
+    )
     assess.set_defaults(func=cmd_assess)
 
     def with_config(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
@@ -359,6 +573,34 @@ def build_parser() -> argparse.ArgumentParser:
     for p in (dlq_list, dlq_replay):
         p.add_argument("--config", metavar="FILE", help=argparse.SUPPRESS)
     dlq.set_defaults(func=cmd_dlq)
+
+    holds = with_config(sub.add_parser("holds", help="list, show and act on consignment holds"))
+    holds_sub = holds.add_subparsers(dest="holds_command", required=True)
+    h_list = holds_sub.add_parser("list", help="holds, DNL first, oldest first (open ones unless --all)")
+    h_list.add_argument("--open", action="store_true", help="open holds only (the default)")
+    h_list.add_argument("--all", action="store_true", help="removed holds too")
+    h_list.add_argument("--limit", type=int, default=500)
+    h_list.add_argument("--json", action="store_true")
+    h_show = holds_sub.add_parser("show", help="a consignment's whole history: filings, holds, replies")
+    h_show.add_argument("consignment", metavar="AWB[/HAWB]")
+    h_show.add_argument("--json", action="store_true")
+    for action, text in (
+        ("release", "remove holds (all open ones unless --hold names some)"),
+        ("confirm", "confirm holds after review (all open ones unless --hold names some)"),
+        ("place", "place a manual hold"),
+    ):
+        p = holds_sub.add_parser(action, help=text)
+        p.add_argument("consignment", metavar="AWB[/HAWB]")
+        p.add_argument("--officer", required=True, help="the acting officer's id (audited)")
+        p.add_argument("--note", required=True, help="why (audited; never sent to the carrier)")
+        p.add_argument("--command-id", help="an id for the action: repeating it applies it once")
+        if action == "place":
+            p.add_argument("--kind", required=True, choices=("RFI", "RFS", "DNL"))
+        else:
+            p.add_argument("--hold", action="append", metavar="HOLD_ID", help="a hold to act on (repeatable)")
+    for p in (h_list, h_show, *(holds_sub.choices[a] for a in ("release", "confirm", "place"))):
+        p.add_argument("--config", metavar="FILE", help=argparse.SUPPRESS)
+    holds.set_defaults(func=cmd_holds)
     return parser
 
 

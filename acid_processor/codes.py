@@ -59,6 +59,13 @@ UNREADABLE_MESSAGE = "UNREADABLE_MESSAGE"  # nothing could be read and no reason
 PROCESSING_ERROR = "PROCESSING_ERROR"  # the processor failed on the message (a bug): kept for an operator
 MESSAGE_REJECTED = "MESSAGE_REJECTED"  # an XFNM error without any reason code (should not happen)
 
+# Why an officer command from the commands queue was dead-lettered instead of applied.
+COMMAND_MALFORMED = "COMMAND_MALFORMED"  # not JSON
+COMMAND_INVALID = "COMMAND_INVALID"  # JSON, but not a command of schemas/command.schema.json
+COMMAND_TOO_LARGE = "COMMAND_TOO_LARGE"
+COMMAND_UNAUTHORISED = "COMMAND_UNAUTHORISED"  # the AMQP user is not a configured officer account
+COMMAND_REFUSED = "COMMAND_REFUSED"  # unknown consignment or hold, or nothing to release or confirm
+
 # --- security -----------------------------------------------------------------------------------
 # Security status special-handling codes, strongest claim first.
 SECURITY_STATUSES: tuple[str, ...] = ("SHR", "SPX", "SCO", "NSC")

@@ -27,6 +27,8 @@ class Topology:
     targeting_exchange: str = "acid.targeting"
     unrouted_exchange: str = "acid.unrouted"
     unrouted_queue: str = "acid.unrouted"
+    commands_exchange: str = "acid.commands"
+    commands_queue: str = "acid.commands"
     delivery_limit: int = 5
     queue_type: str = "quorum"
 
@@ -45,6 +47,7 @@ class Settings:
     drain_timeout: float = 30.0  # seconds to finish in-flight work on SIGTERM
     reconnect_max_delay: float = 30.0
     metrics_port: int | None = None  # Prometheus exporter; None: off
+    officer_accounts: tuple[str, ...] = ()  # AMQP users allowed to send officer commands
     log_level: str = "info"
     topology: Topology = field(default_factory=Topology)
 
@@ -85,6 +88,11 @@ def _coerce(cls: type, name: str, value: Any) -> Any:
     if name not in fields:
         raise ConfigError(f"unknown setting {name!r}")
     default = fields[name].default
+    if name == "officer_accounts":
+        items = value.split(",") if isinstance(value, str) else value
+        if not isinstance(items, list | tuple) or not all(isinstance(i, str) for i in items):
+            raise ConfigError("setting officer_accounts: a list of AMQP user names (or comma-separated)")
+        return tuple(i.strip() for i in items if i.strip())
     if not isinstance(value, str):
         return value
     try:

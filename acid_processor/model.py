@@ -7,7 +7,9 @@ JSON and handed between threads. Names come from the trade (awb, hawb, shipper, 
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+import hashlib
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -463,3 +465,93 @@ class Assessment:
     def header(self) -> MessageHeader | None:
         about = self.about
         return about.header if about else None
+
+
+# --- processing records: what the pipeline hands to the store and the publisher -------------------
+
+ACCEPTED = "accepted"
+REJECTED = "rejected"
+DEAD_LETTERED = "dead_lettered"
+STATUSES: frozenset[str] = frozenset({ACCEPTED, REJECTED, DEAD_LETTERED})
+
+
+@dataclass(frozen=True, slots=True)
+class ReceivedMessage:
+    """An inbound delivery as received: raw bytes and the AMQP metadata worth keeping."""
+
+    message_id: str | None
+    body_hash: str  # sha256 hex of the raw body
+    body: bytes
+    headers: dict[str, Any]  # JSON-able
+    received_at: datetime  # UTC aware
+    content_type: str | None = None
+    routing_key: str | None = None
+    kind: str | None = None  # XFWB, XFZB, ... when detected
+
+    @classmethod
+    def of(
+        cls,
+        body: bytes,
+        *,
+        message_id: str | None,
+        headers: dict[str, Any] | None = None,
+        received_at: datetime | None = None,
+        content_type: str | None = None,
+        routing_key: str | None = None,
+        kind: str | None = None,
+    ) -> ReceivedMessage:
+        """A ReceivedMessage with its body hash computed and the time defaulting to now (UTC)."""
+        return cls(
+            message_id=message_id,
+            body_hash=body_sha256(body),
+            body=body,
+            headers=dict(headers or {}),
+            received_at=received_at or datetime.now(UTC),
+            content_type=content_type,
+            routing_key=routing_key,
+            kind=kind,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionRecord:
+    """The decision on one consignment, with the rule ids and rules version that produced it."""
+
+    consignment_key: str  # Consignment.key: AWB, or AWB/HAWB for a house
+    awb: str | None
+    hawb: str | None
+    decision: str  # ASSESSMENT_COMPLETE, RFI, RFS, DNL, REJECTED, NOT_ASSESSED
+    rule_ids: tuple[str, ...] = ()
+    rules_version: str | None = None
+    detail: dict[str, Any] = field(default_factory=dict)  # JSON-able evidence
+    decided_at: datetime | None = None  # set by the store when recorded; ignored on the way in
+
+
+@dataclass(frozen=True, slots=True)
+class OutboundMessage:
+    """A message to publish (XFNM/XCSN to a carrier, a referral to targeting) with a stable id."""
+
+    message_id: str
+    exchange: str
+    routing_key: str
+    kind: str  # xfnm, xcsn, referral
+    content_type: str
+    body: bytes
+    headers: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class FilingOutcome:
+    """What processing one filing produced: its status, reasons, decisions and outbound messages."""
+
+    status: str  # accepted, rejected, dead_lettered
+    reasons: tuple[dict[str, Any], ...] = ()  # code/path/line/detail/severity
+    decisions: tuple[DecisionRecord, ...] = ()
+    outbound: tuple[OutboundMessage, ...] = ()
+
+
+def body_sha256(body: bytes) -> str:
+    """The body hash the store keys filings by: sha256 of the raw bytes, lower-case hex."""
+    return hashlib.sha256(body).hexdigest()
+
+

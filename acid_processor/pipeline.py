@@ -1,8 +1,10 @@
 """One inbound delivery to one outcome: pure, no broker and no database.
 
 Bytes and delivery metadata in; out come the record to store (the raw message, its status, reasons
-and decisions) and the outbound messages with their exchange and routing key, or a dead-letter
-verdict with a reason. The RabbitMQ service, the command line and the tests run the same code.
+and decisions), the assessment, and the acknowledgement (XFNM) with its exchange and routing key,
+or a dead-letter verdict with a reason. What the carrier and targeting are told about each
+consignment depends on its history: the lifecycle (acid_processor.lifecycle) adds those messages.
+The RabbitMQ service, the command line and the tests run the same code.
 """
 
 from __future__ import annotations
@@ -16,17 +18,19 @@ from typing import Any
 from acid_processor import codes
 from acid_processor.assessment.engine import Assessor
 from acid_processor.config import Topology
-from acid_processor.model import Assessment, Decision, to_jsonable
-from acid_processor.replies import OutboundReply, Profile, render_replies
-from acid_processor.store.base import (
+from acid_processor.model import (
     ACCEPTED,
     DEAD_LETTERED,
     REJECTED,
+    Assessment,
+    Decision,
     DecisionRecord,
     OutboundMessage,
     ReceivedMessage,
+    to_jsonable,
 )
-from acid_processor.store.base import Outcome as StoredOutcome
+from acid_processor.model import FilingOutcome as StoredOutcome
+from acid_processor.replies import OutboundReply, Profile, render_acknowledgement
 
 # Content types a filing may arrive with; a missing one is accepted (many senders set none).
 XML_CONTENT_TYPES = frozenset({"application/xml", "text/xml", "application/octet-stream", ""})
@@ -97,10 +101,10 @@ class Pipeline:
             routing_key=delivery.routing_key,
             kind=assessment.kind,
         )
-        replies = render_replies(
+        xfnm = render_acknowledgement(
             assessment, profile=self.profile, now=received_at, source_key=f"{message_id}|{body_hash}"
         )
-        prefix = replies.xfnm.awb_prefix or _header_prefix(delivery.headers)
+        prefix = xfnm.awb_prefix or _header_prefix(delivery.headers)
         if prefix is None and assessment.filing is None:
             # Nothing says who sent it: no reply can be routed. Keep it for an operator.
             # The specific reason (XML_DTD_FORBIDDEN, INVALID_MESSAGE_TYPE, ...) travels as the code.
@@ -112,11 +116,11 @@ class Pipeline:
             )
             return self._dead(delivery, body_hash, received_at, assessment, dead, received)
 
-        outbound = tuple(self._outbound(r, prefix, message_id) for r in replies)
+        outbound = (self.outbound(xfnm, prefix, message_id),)
         outcome = StoredOutcome(
             status=ACCEPTED if assessment.valid else REJECTED,
             reasons=tuple(_reason_json(r) for r in assessment.reasons),
-            decisions=tuple(_decision_record(d) for d in assessment.decisions),
+            decisions=tuple(decision_record(d) for d in assessment.decisions),
             outbound=outbound,
         )
         return Processed(received, outcome, assessment)
@@ -126,12 +130,15 @@ class Pipeline:
         received_at = (delivery.received_at or datetime.now(UTC)).astimezone(UTC)
         return self._dead(delivery, hashlib.sha256(delivery.body).hexdigest(), received_at, None, dead)
 
-    def _outbound(
+    def outbound(
         self, reply: OutboundReply, fallback_prefix: str | None, source_id: str | None
     ) -> OutboundMessage:
+        """A reply with its exchange and routing key: carriers by airline prefix, targeting by kind."""
         t = self.topology
         if reply.kind == "referral":
             exchange, key = t.targeting_exchange, f"referral.{reply.referral_type}"
+        elif reply.kind == "lifecycle":
+            exchange, key = t.targeting_exchange, reply.referral_type or "hold"
         else:
             exchange, key = (
                 t.carriers_exchange,
@@ -206,7 +213,8 @@ def _reason_json(r: Any) -> dict[str, Any]:
     return {"code": r.code, "path": r.path, "line": r.line, "detail": r.detail, "severity": r.severity.value}
 
 
-def _decision_record(d: Decision) -> DecisionRecord:
+def decision_record(d: Decision) -> DecisionRecord:
+    """The stored form of a decision: rule ids and evidence."""
     return DecisionRecord(
         consignment_key=d.consignment_key,
         awb=d.awb,

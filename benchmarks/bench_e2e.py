@@ -5,12 +5,20 @@
   filings. Timed from the start of the consumer process to the moment the store holds every
   filing's outcome and every reply is confirmed (count == n and outbound_pending == 0). Nothing is
   subtracted; the start-up cost (process start to first stored outcome) is shown separately.
-- in-process: `Pipeline.process` (safe parse, validate, extract, assess, render replies) on the
-  same corpus, on one core, no broker and no store: the ceiling of what the service can do.
+- in-process: what the consumer's worker does, on one core, without the broker: `Pipeline.process`
+  (safe parse, validate, extract, assess, acknowledgement) and the lifecycle (`Lifecycle.record`:
+  the batch's filings stored, the consignments' state read, locked and folded, XCSNs and referrals
+  rendered, everything committed) in batches of the consumer's size, on a store of the same kind
+  (an SQLite file): the ceiling of what the service can do. The lifecycle's own cost per filing
+  is printed apart.
 - bare relay: a pika SelectConnection consumer on the same broker that consumes each message of a
   quorum queue pre-filled with the same n messages, publishes one message to another quorum queue
   (mandatory, persistent) with publisher confirms tracked asynchronously, and acks each delivery
   after its confirm. No processing: the ceiling of what the broker and pika allow one connection.
+
+The corpus is realistic traffic for the lifecycle: synthetic filings whose houses refer to
+consolidation masters of the corpus (some arriving before their master), and about 30% amendments
+(a later issue time, a changed weight) of earlier filings.
 
 Run:    .venv/bin/python benchmarks/bench_e2e.py [--n 20000] [--runs 3] [--prefetch P] [--batch B]
                                                  [--profile]
@@ -174,6 +182,8 @@ def topology_for(run: str) -> Topology:
         targeting_exchange=f"{p}.targeting",
         unrouted_exchange=f"{p}.unrouted",
         unrouted_queue=f"{p}.unrouted.q",
+        commands_exchange=f"{p}.commands",
+        commands_queue=f"{p}.commands.q",
     )
 
 
@@ -191,6 +201,8 @@ def env_for(t: Topology, store_url: str, args: argparse.Namespace) -> dict[str, 
             "ACID_TARGETING_EXCHANGE": t.targeting_exchange,
             "ACID_UNROUTED_EXCHANGE": t.unrouted_exchange,
             "ACID_UNROUTED_QUEUE": t.unrouted_queue,
+            "ACID_COMMANDS_EXCHANGE": t.commands_exchange,
+            "ACID_COMMANDS_QUEUE": t.commands_queue,
         }
     )
     if args.prefetch:
@@ -206,8 +218,15 @@ def run_e2e(bodies: list[bytes], args: argparse.Namespace, profile_dir: Path | N
     t = topology_for(run)
     # The replies go to one quorum queue per outbound exchange, as a carrier's and targeting's would.
     carriers_q, targeting_q = f"bench.{run}.carriers.all", f"bench.{run}.targeting.all"
-    queues = [t.filings_queue, t.dead_letter_queue, t.unrouted_queue, carriers_q, targeting_q]
-    exchanges = [t.inbound_exchange, t.dead_letter_exchange, t.unrouted_exchange]
+    queues = [
+        t.filings_queue,
+        t.dead_letter_queue,
+        t.unrouted_queue,
+        t.commands_queue,
+        carriers_q,
+        targeting_q,
+    ]
+    exchanges = [t.inbound_exchange, t.dead_letter_exchange, t.unrouted_exchange, t.commands_exchange]
     exchanges += [t.carriers_exchange, t.targeting_exchange]
     tmp = Path(tempfile.mkdtemp(prefix="bench-e2e-"))
     db = tmp / "audit.sqlite3"
@@ -380,21 +399,92 @@ def make_pipeline() -> Any:
     return Pipeline(Assessor(Policy.load(None)), load_profile("pact"), Topology())
 
 
-def run_inprocess(pipeline: Any, bodies: list[bytes]) -> float:
-    """Pipeline.process on every filing, as the consumer's worker calls it (one core, GC as usual)."""
+@dataclass
+class InProcess:
+    rate: float  # filings/s of the whole worker's work
+    pipeline_us: float  # per filing: Pipeline.process
+    lifecycle_us: float  # per filing: Lifecycle.record (store, state, fold, replies, commit)
+
+
+def run_inprocess(pipeline: Any, bodies: list[bytes], batch: int) -> InProcess:
+    """What the consumer's worker does for every filing, in batches of its size, on a fresh SQLite
+    file store (one core, GC as usual); the pipeline's and the lifecycle's time apart."""
+    from acid_processor.lifecycle.runner import Lifecycle
     from acid_processor.pipeline import Delivery
+    from acid_processor.store import open_store
 
     deliveries = [
         Delivery(body=b, message_id=f"bench-{i}", content_type="application/xml", routing_key="filing")
         for i, b in enumerate(bodies)
     ]
-    gc.collect()
-    started = time.perf_counter()
-    for d in deliveries:
-        p = pipeline.process(d)
-        if p.dead_letter is not None:
-            raise RuntimeError(f"{d.message_id} dead-lettered: {p.dead_letter}")
-    return len(bodies) / (time.perf_counter() - started)
+    lifecycle = Lifecycle(pipeline)
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-inproc-") as d,
+        open_store(f"sqlite:///{d}/a.sqlite3") as store,
+    ):
+        gc.collect()
+        t_pipeline = t_lifecycle = 0.0
+        started = time.perf_counter()
+        for start in range(0, len(deliveries), batch):
+            t0 = time.perf_counter()
+            processed = [pipeline.process(x) for x in deliveries[start : start + batch]]
+            t1 = time.perf_counter()
+            lifecycle.record(store, processed)
+            t2 = time.perf_counter()
+            t_pipeline += t1 - t0
+            t_lifecycle += t2 - t1
+            for p in processed:
+                if p.dead_letter is not None:
+                    raise RuntimeError(f"{p.received.message_id} dead-lettered: {p.dead_letter}")
+        total = time.perf_counter() - started
+    n = len(bodies)
+    return InProcess(n / total, t_pipeline / n * 1e6, t_lifecycle / n * 1e6)
+
+
+def lifecycle_corpus(n: int, seed: int) -> tuple[list[bytes], dict[str, float]]:
+    """n filings: about 70% originals (houses linked to masters of the corpus, shuffled, so some
+    come before their master) and 30% amendments of earlier originals (new message id, issue time
+    an hour or more later, a changed weight), each placed after its original. Returns the bodies
+    and the shares of amendments and of houses filed before their master."""
+    import random
+
+    from lxml import etree
+
+    from acid_processor.testing.synthetic import corpus
+
+    rng = random.Random(seed)
+    originals = corpus(int(n * 0.7), seed)
+    order: list[bytes] = [b for _, b in originals]
+    amendable = [i for i, (k, _) in enumerate(originals) if k in ("XFWB-direct", "XFZB")]
+    ram = "{iata:datamodel:3}"
+    for j in range(n - len(originals)):
+        i = rng.choice(amendable)
+        root = etree.fromstring(originals[i][1])
+        header = root[0]
+        header.find(f"{ram}ID").text = f"amend-{j}-{header.find(f'{ram}ID').text}"[:128]
+        issued = header.find(f"{ram}IssueDateTime")
+        issued.text = (
+            issued.text[:11] + f"{(int(issued.text[11:13]) + 1 + j % 5) % 24:02d}" + issued.text[13:]
+        )
+        weights = root.iter(f"{ram}IncludedTareGrossWeightMeasure")
+        w = next(weights, None)
+        if w is not None:
+            w.text = f"{float(w.text) + 0.5:.1f}"
+        body = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+        # after its original, somewhere later in the stream
+        at = order.index(originals[i][1]) + 1
+        order.insert(rng.randint(at, len(order)), body)
+    seen: set[str] = set()  # AWBs whose consolidation master was filed
+    early = 0
+    for body in order:
+        root = etree.fromstring(body)
+        kind = etree.QName(root).localname
+        if kind == "Waybill":
+            seen.add(root[1].findtext(f"{ram}ID") or "")
+        elif kind in ("HouseWaybill", "HouseManifest"):
+            awb = root[2].findtext(f"{ram}TransportContractDocument/{ram}ID")
+            early += bool(awb) and awb not in seen
+    return order, {"amendments": (n - len(originals)) / n, "houses_before_master": early / n}
 
 
 # --- profiling (in the consumer child) --------------------------------------------------------------
@@ -453,25 +543,25 @@ def main() -> int:
     if args.child_profile:
         return child_profile(args.child_profile)
 
-    from acid_processor.testing.synthetic import corpus
-
     defaults = Settings()
     prefetch = args.prefetch or defaults.prefetch
     print(f"generating {args.n} synthetic filings (seed {args.seed})...", flush=True)
-    bodies = [b for _, b in corpus(args.n, args.seed)]
+    bodies, shares = lifecycle_corpus(args.n, args.seed)
     print(
         f"corpus: {args.n} filings, {sum(map(len, bodies)) / 1e6:.1f} MB,"
-        f" mean {statistics.mean(map(len, bodies)):.0f} B"
+        f" mean {statistics.mean(map(len, bodies)):.0f} B; amendments {shares['amendments']:.0%},"
+        f" houses before their master {shares['houses_before_master']:.0%}"
     )
     print(
         f"consumer: prefetch {prefetch}, batch {args.batch or defaults.batch_size};"
         f" broker {AMQP_URL.split('@')[-1]}"
     )
     pipeline = make_pipeline()
-    run_inprocess(pipeline, bodies[:200])  # warm up (lazy policy indexes, schema caches)
+    batch = args.batch or defaults.batch_size
+    run_inprocess(pipeline, bodies[:200], batch)  # warm up (lazy policy indexes, schema caches)
 
     e2e: list[E2E] = []
-    inproc: list[float] = []
+    inproc: list[InProcess] = []
     relay: list[float] = []
     for i in range(args.runs):
         e2e.append(run_e2e(bodies, args))
@@ -482,19 +572,29 @@ def main() -> int:
             f" p95 {r.confirm_lag_ms[1]:.0f} ms; {r.batches} commits; prefill {r.prefill:.1f}s)",
             flush=True,
         )
-        inproc.append(run_inprocess(pipeline, bodies))
-        print(f"run {i + 1}: in-process {inproc[-1]:7.0f}/s", flush=True)
+        inproc.append(run_inprocess(pipeline, bodies, batch))
+        x = inproc[-1]
+        print(
+            f"run {i + 1}: in-process {x.rate:7.0f}/s (pipeline {x.pipeline_us:.0f} us,"
+            f" lifecycle {x.lifecycle_us:.0f} us per filing)",
+            flush=True,
+        )
         relay.append(run_relay(bodies, prefetch))
         print(f"run {i + 1}: bare relay {relay[-1]:7.0f}/s", flush=True)
 
     m_e2e = statistics.median(r.rate for r in e2e)
-    m_in = statistics.median(inproc)
+    m_in = statistics.median(x.rate for x in inproc)
     m_relay = statistics.median(relay)
     print()
     print(f"end to end   {m_e2e:8.0f} filings/s   (median of {', '.join(f'{r.rate:.0f}' for r in e2e)})")
     steady, startup = statistics.median(r.steady for r in e2e), statistics.median(r.startup for r in e2e)
     print(f"  excluding start-up {steady:.0f}/s; start-up {startup:.2f}s")
-    print(f"in-process   {m_in:8.0f} filings/s   (median of {', '.join(f'{x:.0f}' for x in inproc)})")
+    print(f"in-process   {m_in:8.0f} filings/s   (median of {', '.join(f'{x.rate:.0f}' for x in inproc)})")
+    print(
+        f"  per filing: pipeline {statistics.median(x.pipeline_us for x in inproc):.0f} us,"
+        " lifecycle (store, state, fold, replies, commit)"
+        f" {statistics.median(x.lifecycle_us for x in inproc):.0f} us"
+    )
     print(f"bare relay   {m_relay:8.0f} msgs/s      (median of {', '.join(f'{x:.0f}' for x in relay)})")
     ratio = m_e2e / m_in
     print(

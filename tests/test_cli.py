@@ -111,11 +111,16 @@ def test_assess_json_one_object_per_consignment(capsys):
         str(FIXTURES / "samples/xfzb3-house.xml"),
     )
     rows = [json.loads(line) for line in out.splitlines()]
-    assert code == 0 and len(rows) == 3
+    # Two manifest lines (not assessed), the manifest's master (told its status), the house.
+    assert code == 0 and len(rows) == 4
     for r in rows:
         assert {"file", "kind", "awb", "hawb", "decision", "reasons", "screening_methods"} <= set(r)
+        assert {"carrier", "targeting"} <= set(r)
         assert all({"code", "rule", "detail"} <= set(x) for x in r["reasons"])
-    house = rows[2]
+    assert [r["decision"] for r in rows[:2]] == ["NOT_ASSESSED", "NOT_ASSESSED"]
+    assert (rows[2]["awb"], rows[2]["hawb"], rows[2]["carrier"]) == ("123-45678902", None, ["CO"])
+    house = rows[3]
+    assert house["carrier"] == ["RS"] and house["targeting"] == ["referral.rfs"]
     assert house["decision"] == "RFS" and house["hawb"] == "SEL22222222"
     assert {"DESC-GENERIC", "SEC-NO-STATUS-PAX"} <= {x["rule"] for x in house["reasons"]}
     assert len(house["screening_methods"]) >= 2
@@ -134,7 +139,17 @@ def test_assess_out_writes_replies_and_the_table_reads_at_a_glance(capsys, tmp_p
         str(FIXTURES / "samples/xfzb3-house.xml"),
     )
     assert code == 0
-    assert out.splitlines()[0].split() == ["FILE", "KIND", "AWB", "HAWB", "DECISION", "SCREENING", "RULES"]
+    assert out.splitlines()[0].split() == [
+        "FILE",
+        "KIND",
+        "AWB",
+        "HAWB",
+        "DECISION",
+        "CARRIER",
+        "TARGETING",
+        "SCREENING",
+        "RULES",
+    ]
     assert "RFS" in out.splitlines()[1]
     names = sorted(p.name for p in tmp_path.iterdir())
     assert names == [

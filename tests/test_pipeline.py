@@ -1,6 +1,7 @@
-"""The pure pipeline: one delivery to a stored outcome and routed outbound messages, or a dead
-letter with a specific reason. No broker, no database: what the service will publish and store
-is decided here, so it is proved here."""
+"""The pure pipeline: one delivery to a stored outcome and its routed acknowledgement, or a dead
+letter with a specific reason; and, through the lifecycle on an in-memory store, the status and
+referral that follow. No broker: what the service will publish and store is decided here, so it
+is proved here."""
 
 from __future__ import annotations
 
@@ -14,8 +15,10 @@ from acid_processor.assessment.engine import Assessor
 from acid_processor.assessment.policy import Policy
 from acid_processor.codes import WRONG_CONTENT_TYPE
 from acid_processor.config import Topology
+from acid_processor.lifecycle.runner import Lifecycle
 from acid_processor.pipeline import Delivery, Pipeline
 from acid_processor.replies import load_profile
+from acid_processor.store import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures"
@@ -33,10 +36,19 @@ def deliver(pipeline: Pipeline, path: str, **kw):
     return pipeline.process(Delivery(body=body, received_at=WHEN, **{"message_id": "m-1", **kw}))
 
 
+def answered(pipeline: Pipeline, processed) -> tuple:
+    """Everything published for a processed delivery once the lifecycle applied it (fresh store)."""
+    with open_store("sqlite:///:memory:") as store:
+        (result,) = Lifecycle(pipeline).record(store, [processed])
+    return result.pending
+
+
 def test_house_with_a_hold_gets_xfnm_xcsn_to_its_airline_and_a_referral_to_targeting(pipeline):
     p = deliver(pipeline, "samples/xfzb3-house.xml", content_type="application/xml")
     assert p.dead_letter is None and p.outcome.status == "accepted"
-    routes = [(m.exchange, m.routing_key, m.kind) for m in p.outcome.outbound]
+    assert [m.kind for m in p.outcome.outbound] == ["xfnm"]  # the rest follows from the lifecycle
+    outbound = answered(pipeline, p)
+    routes = [(m.exchange, m.routing_key, m.kind) for m in outbound]
     assert routes == [
         ("acid.carriers", "888.xfnm", "xfnm"),
         ("acid.carriers", "888.xcsn", "xcsn"),
@@ -45,18 +57,20 @@ def test_house_with_a_hold_gets_xfnm_xcsn_to_its_airline_and_a_referral_to_targe
     (decision,) = p.outcome.decisions
     assert decision.decision == "RFS" and decision.consignment_key == "888-11111111/SEL22222222"
     assert "SEC-NO-STATUS-PAX" in decision.rule_ids
-    referral = json.loads(p.outcome.outbound[2].body)
+    referral = json.loads(outbound[2].body)
     assert referral["type"] == "rfs" and referral["hawb"] == "SEL22222222"
+    assert referral["lifecycle"]["carrier_told"] == ["RFS:placed"]
     assert p.received.message_id == "m-1" and len(p.received.body_hash) == 64
 
 
 def test_clean_direct_filing_gets_an_acknowledgement_and_assessment_complete_only(pipeline):
     p = deliver(pipeline, "assess/xfwb-direct-clean.xml")
-    kinds = [m.kind for m in p.outcome.outbound]
+    outbound = answered(pipeline, p)
+    kinds = [m.kind for m in outbound]
     assert kinds == ["xfnm", "xcsn"]
-    assert b"No Errors" in p.outcome.outbound[0].body
-    assert b"<ram:StatusCode>CO</ram:StatusCode>" in p.outcome.outbound[1].body
-    assert p.outcome.outbound[0].routing_key == "020.xfnm"
+    assert b"No Errors" in outbound[0].body
+    assert b"<ram:StatusCode>CO</ram:StatusCode>" in outbound[1].body
+    assert outbound[0].routing_key == "020.xfnm"
 
 
 def test_schema_invalid_filing_is_answered_with_an_error_to_its_carrier(pipeline):
@@ -144,8 +158,9 @@ def test_carrier_messages_carry_no_targeting_rationale(pipeline):
     p = pipeline.process(Delivery(body=raw, message_id="wl-1", received_at=WHEN))
     (decision,) = p.outcome.decisions
     assert decision.decision == "DNL"
-    carrier = b"".join(m.body for m in p.outcome.outbound if m.exchange == "acid.carriers")
+    outbound = answered(pipeline, p)
+    carrier = b"".join(m.body for m in outbound if m.exchange == "acid.carriers")
     for secret in (b"WL-SCREEN", b"WL-T2", b"TEST-DENIED-PARTIES", b"Crimson", b"score"):
         assert secret not in carrier
-    referral = next(m for m in p.outcome.outbound if m.kind == "referral")
+    referral = next(m for m in outbound if m.kind == "referral")
     assert referral.routing_key == "referral.dnl" and b"WL-T2" in referral.body

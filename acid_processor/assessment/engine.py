@@ -88,13 +88,14 @@ class Assessor:
             # A consolidation is assessed at house level; the master waits for its houses.
             awb = filing.awb.number if filing.awb else filing.document_id
             return (self._not_assessed(awb or "", awb, None, "master"),)
-        ctx = Context(
-            filing=filing,
-            reasons=result.reasons,
-            issue_date=_issue_date(filing),
-            test_mode=self.test_mode,
-        )
+        ctx = self.context(filing, result.reasons)
         return tuple(self.decide(c, ctx) for c in filing.consignments)
+
+    def context(self, filing: Filing, reasons: tuple = ()) -> Context:
+        """What the rules may know beyond a consignment of this filing."""
+        return Context(
+            filing=filing, reasons=reasons, issue_date=_issue_date(filing), test_mode=self.test_mode
+        )
 
     def decide(self, c: Consignment, ctx: Context) -> Decision:
         """The decision on one consignment."""

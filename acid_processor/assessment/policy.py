@@ -20,6 +20,7 @@ from acid_processor.assessment.lists import csv_rows, text_lines
 from acid_processor.assessment.normalise import INDICATOR_NORMALISERS, normalise_phrase
 from acid_processor.assessment.watchlist import WatchList
 from acid_processor.codes import SCREENING_METHODS
+from acid_processor.lifecycle.records import LifecyclePolicy
 from acid_processor.model import Outcome
 
 DEFAULT_POLICY_DIR = Path(__file__).resolve().parents[1] / "policy"
@@ -69,6 +70,7 @@ class Policy:
     intelligence: dict[tuple[str, str], IntelIndicator] = field(default_factory=dict)
     freighter_ranges: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     watchlist: WatchList | None = None
+    lifecycle: LifecyclePolicy = field(default_factory=LifecyclePolicy)
 
     @classmethod
     def load(cls, directory: Path | None = None, *, extra_watchlists: tuple[Path, ...] = ()) -> Policy:
@@ -106,6 +108,7 @@ class Policy:
             random_selection_rate=float(rate),
             random_selection_salt=str(settings.get("random_selection_salt", "")),
             default_screening_methods=methods,
+            lifecycle=_lifecycle(_table(doc, "lifecycle", rules_path), rules_path),
         )
         for key, loader in (
             ("unacceptable_descriptions", policy._load_terms),
@@ -185,6 +188,23 @@ class Policy:
 
 
 # --- file readers ---------------------------------------------------------------------------------
+
+
+def _lifecycle(table: dict, path: Path) -> LifecyclePolicy:
+    """[lifecycle]: how RFI and RFS holds are released (automatic or by an officer's review)."""
+    unknown = set(table) - {"release_rfi", "release_rfs", "min_screening_methods"}
+    if unknown:
+        raise PolicyError(path, None, f"[lifecycle]: unknown key(s) {', '.join(sorted(unknown))}")
+    values = {}
+    for key in ("release_rfi", "release_rfs"):
+        value = table.get(key, "automatic")
+        if value not in ("automatic", "officer"):
+            raise PolicyError(path, None, f"[lifecycle] {key} = {value!r}: must be 'automatic' or 'officer'")
+        values[key] = value
+    methods = table.get("min_screening_methods", 2)
+    if isinstance(methods, bool) or not isinstance(methods, int) or methods < 1:
+        raise PolicyError(path, None, "[lifecycle] min_screening_methods must be a whole number >= 1")
+    return LifecyclePolicy(min_screening_methods=methods, **values)
 
 
 def _table(doc: dict, key: str, path: Path) -> dict:

@@ -19,7 +19,7 @@ from acid_processor.replies.referral import build_referral, needs_referral, refe
 from acid_processor.replies.xcsn import common_parts, render_xcsn
 from acid_processor.replies.xfnm import render_xfnm
 
-__all__ = ["OutboundReply", "Profile", "Replies", "load_profile", "render_replies"]
+__all__ = ["OutboundReply", "Profile", "Replies", "load_profile", "render_acknowledgement", "render_replies"]
 
 XML = "application/xml"
 JSON = "application/json"
@@ -30,12 +30,12 @@ _HOLD_TYPES = {Outcome.RFI: "rfi", Outcome.RFS: "rfs", Outcome.DNL: "dnl"}
 class OutboundReply:
     """One message to publish: what it is, its id, its body and what routing needs to know."""
 
-    kind: str  # "xfnm", "xcsn" or "referral"
+    kind: str  # "xfnm", "xcsn", "referral" or "lifecycle" (a hold event or an alert to targeting)
     message_id: str
     body: bytes
     content_type: str  # "application/xml" or "application/json"
     awb_prefix: str | None  # the 3-digit airline prefix, to route the carrier's reply
-    referral_type: str | None  # "rfi", "rfs", "dnl" (or "review" for a random selection referral)
+    referral_type: str | None  # "rfi", "rfs", "dnl", "review"; for lifecycle, the routing key
     consignment_key: str | None
 
 
@@ -54,6 +54,22 @@ class Replies:
         yield from self.referrals
 
 
+def render_acknowledgement(
+    a: Assessment, *, profile: Profile, now: datetime, source_key: str
+) -> OutboundReply:
+    """The XFNM to the sender of one message: acknowledgement or error with the reason codes."""
+    xfnm_id = reply_id(source_key, "xfnm")
+    return OutboundReply(
+        kind="xfnm",
+        message_id=xfnm_id,
+        body=render_xfnm(a, profile=profile, message_id=xfnm_id, now=now),
+        content_type=XML,
+        awb_prefix=_filing_prefix(a),
+        referral_type=None,
+        consignment_key=None,
+    )
+
+
 def render_replies(
     a: Assessment,
     *,
@@ -65,16 +81,7 @@ def render_replies(
     """Render every reply to one assessed message. `source_key` identifies the inbound message
     (e.g. a hash of its body) and seeds the ids; `stages` gives the hold stage (placed, in_place,
     removed) per consignment key from the lifecycle, "placed" when absent."""
-    xfnm_id = reply_id(source_key, "xfnm")
-    xfnm = OutboundReply(
-        kind="xfnm",
-        message_id=xfnm_id,
-        body=render_xfnm(a, profile=profile, message_id=xfnm_id, now=now),
-        content_type=XML,
-        awb_prefix=_filing_prefix(a),
-        referral_type=None,
-        consignment_key=None,
-    )
+    xfnm = render_acknowledgement(a, profile=profile, now=now, source_key=source_key)
     if not a.valid or a.filing is None:
         return Replies(xfnm=xfnm, xcsn=(), referrals=())
 

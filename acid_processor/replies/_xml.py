@@ -119,16 +119,21 @@ def mode_or_none(text: str | None) -> str | None:
     return text if text and _MODE.fullmatch(text) else None
 
 
-def conversation_id(a: Assessment) -> str | None:
-    """The filing's ConversationID when known and echoable (a token of at most 128 characters)."""
-    header = a.header
-    if header is None or not header.conversation_id:
+def echoable_conversation(value: str | None) -> str | None:
+    """A ConversationID that can be echoed (a token of at most 128 characters), else None."""
+    if not value:
         return None
-    folded = " ".join(header.conversation_id.split())
+    folded = " ".join(value.split())
     return folded if 0 < len(folded) <= 128 else None
 
 
-def header_parties(a: Assessment, profile: Profile) -> str:
+def conversation_id(a: Assessment) -> str | None:
+    """The filing's ConversationID when known and echoable."""
+    header = a.header
+    return echoable_conversation(header.conversation_id) if header is not None else None
+
+
+def parties(recipients: tuple[str, ...], profile: Profile) -> str:
     """SenderParty (us, once per scheme) and RecipientParty (the filing's senders, when known)."""
     sender = text(profile.sender_id)
     parts = [
@@ -136,10 +141,13 @@ def header_parties(a: Assessment, profile: Profile) -> str:
         "</ram:SenderParty>"
         for scheme in profile.sender_schemes
     ]
-    recipients = []
-    if a.header is not None:
-        recipients = [r for r in (id_or_none(s) for s in a.header.sender_ids) if r]
+    usable = [r for r in (id_or_none(s) for s in recipients) if r]
     # The model keeps the sender ids without their schemeID, so none is claimed for them here.
-    for recipient in recipients or [profile.unknown_recipient]:
+    for recipient in usable or [profile.unknown_recipient]:
         parts.append(f"<ram:RecipientParty>{leaf('PrimaryID', recipient)}</ram:RecipientParty>")
     return "".join(parts)
+
+
+def header_parties(a: Assessment, profile: Profile) -> str:
+    """The header parties of a reply to an assessed message."""
+    return parties(a.header.sender_ids if a.header is not None else (), profile)

@@ -7,26 +7,36 @@ the routing, and nothing else: no rule, list, score or evidence ever goes into i
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
 
 from acid_processor import codes
 from acid_processor.model import Assessment, AwbNumber, Consignment, Decision, Movement, Outcome
 from acid_processor.replies._xml import (
-    conversation_id,
     date_of,
     document,
-    header_parties,
+    echoable_conversation,
     id_or_none,
     iso_datetime_or_none,
     leaf,
     location_or_none,
     mode_or_none,
+    parties,
     xml_datetime,
 )
 from acid_processor.replies.profiles import Profile
 
-__all__ = ["RSM", "Common", "common_parts", "render_xcsn"]
+__all__ = [
+    "RSM",
+    "Common",
+    "Subject",
+    "common_of",
+    "common_parts",
+    "render_notice",
+    "render_xcsn",
+    "subject_of",
+]
 
 RSM = "iata:customsstatusnotification:1"
 
@@ -37,6 +47,45 @@ _FIXED = leaf("Name", NAME) + leaf("TypeCode", TYPE_CODE)
 _CREATION = leaf("PurposeCode", "Creation") + leaf("VersionID", "1.00")
 
 
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """What an XCSN is about and whom it answers: enough to write one without the filing at hand
+    (the lifecycle tells a consignment's status when an officer acts, or a house changes its
+    master's). Built from an assessed filing by `subject_of`, or from the consignment's state."""
+
+    consignment_key: str
+    awb: str | None  # the master AWB (its own for a direct shipment)
+    hawb: str | None
+    level: str  # master or house
+    consolidation: bool
+    routing: tuple[Movement, ...] = ()
+    issue_time: str | None = None  # the current filing's header IssueDateTime, as filed
+    conversation_id: str | None = None
+    recipients: tuple[str, ...] = ()  # the current filing's sender ids
+    test_mode: bool = False
+
+
+def subject_of(a: Assessment, d: Decision, consignment: Consignment | None = None) -> Subject:
+    """The subject of a decision on an assessed filing; a house's own flights win over the filing's."""
+    filing = a.filing
+    routing = filing.routing if filing is not None else ()
+    if consignment is not None and consignment.routing:
+        routing = consignment.routing
+    header = a.header
+    return Subject(
+        consignment_key=d.consignment_key,
+        awb=_master_awb(a, d),
+        hawb=d.hawb,
+        level=d.level,
+        consolidation=d.level == "house" or bool(filing and filing.consolidation),
+        routing=routing,
+        issue_time=filing.header.issue_time if filing is not None else None,
+        conversation_id=header.conversation_id if header is not None else None,
+        recipients=header.sender_ids if header is not None else (),
+        test_mode=a.test_mode,
+    )
+
+
 class Common(NamedTuple):
     """The parts of an XCSN that every consignment of one filing shares: rendered once per filing."""
 
@@ -44,17 +93,37 @@ class Common(NamedTuple):
     issue_date: str
     header: str  # ConversationID and the header parties
     routing: str
+    legs: tuple[Movement, ...]
+
+
+def common_of(subject: Subject, profile: Profile, now: datetime) -> Common:
+    """The parts a subject shares with the other subjects of its filing."""
+    conversation = echoable_conversation(subject.conversation_id)
+    return Common(
+        issued=xml_datetime(now),
+        issue_date=date_of(subject.issue_time, now).isoformat(),
+        header=leaf("ConversationID", conversation or "") + parties(subject.recipients, profile),
+        routing="".join(_movement(leg) for leg in subject.routing),
+        legs=subject.routing,
+    )
 
 
 def common_parts(a: Assessment, profile: Profile, now: datetime) -> Common:
     """What the XCSNs of one assessed message share, for `render_xcsn(common=...)`."""
     filing = a.filing
-    return Common(
-        issued=xml_datetime(now),
-        issue_date=date_of(filing.header.issue_time if filing else None, now).isoformat(),
-        header=leaf("ConversationID", conversation_id(a) or "") + header_parties(a, profile),
-        routing="".join(_movement(leg) for leg in filing.routing) if filing is not None else "",
+    header = a.header
+    subject = Subject(
+        "",
+        None,
+        None,
+        "master",
+        False,
+        routing=filing.routing if filing is not None else (),
+        issue_time=filing.header.issue_time if filing is not None else None,
+        conversation_id=header.conversation_id if header is not None else None,
+        recipients=header.sender_ids if header is not None else (),
     )
+    return common_of(subject, profile, now)
 
 
 def render_xcsn(
@@ -76,11 +145,36 @@ def render_xcsn(
     house's own flights when they differ from the filing's."""
     if d.outcome in _NOT_TOLD:
         return None
-    status_code = profile.status_code(d.outcome, stage)
+    return render_notice(
+        subject_of(a, d, consignment),
+        d.outcome,
+        stage,
+        profile=profile,
+        message_id=message_id,
+        now=now,
+        common=common,
+    )
+
+
+def render_notice(
+    subject: Subject,
+    outcome: Outcome,
+    stage: str = "placed",
+    *,
+    profile: Profile,
+    message_id: str,
+    now: datetime,
+    common: Common | None = None,
+) -> bytes | None:
+    """The XCSN telling one status (assessment complete, or a hold kind at a stage) of a subject;
+    None when the regime has no status for it. No rule, list, score or evidence goes in."""
+    if outcome in _NOT_TOLD:
+        return None
+    status_code = profile.status_code(outcome, stage)
     if status_code is None:
         return None
     if common is None:
-        common = common_parts(a, profile, now)
+        common = common_of(subject, profile, now)
     issued = leaf("IssueDateTime", common.issued)
 
     parts = [
@@ -97,37 +191,34 @@ def render_xcsn(
         parts.append(leaf("ActionTypeCode", profile.action_type_code))
     if profile.action_type_name:
         parts.append(leaf("ActionTypeName", profile.action_type_name))
-    information = profile.information(d.outcome, stage)
+    information = profile.information(outcome, stage)
     if information:
-        if a.test_mode and profile.test_marker:
+        if subject.test_mode and profile.test_marker:
             information = f"{profile.test_marker} {information}"
         parts.append(leaf("Information", information))
     parts.append(issued)
     parts.append("</rsm:BusinessHeaderDocument><rsm:MasterConsignment>")
-    filing = a.filing
-    own = consignment.routing if consignment is not None else ()
-    if own and filing is not None and own != filing.routing:  # a house with its own flights
-        parts.append("".join(_movement(leg) for leg in own))
+    if subject.routing and subject.routing != common.legs:  # a house with its own flights
+        parts.append("".join(_movement(leg) for leg in subject.routing))
     else:
         parts.append(common.routing)
 
     issue_date = common.issue_date
-    master_id = _master_awb(a, d)
-    house_id = id_or_none(d.hawb) if d.level == "house" else None
+    master_id = subject.awb
+    house_id = id_or_none(subject.hawb) if subject.level == "house" else None
     if master_id:
-        consolidation = d.level == "house" or bool(filing and filing.consolidation)
         parts.append(
             _reference(
                 master_id,
                 issue_date,
-                codes.MASTER_CONSOLIDATION if consolidation else codes.MASTER_DIRECT,
+                codes.MASTER_CONSOLIDATION if subject.consolidation else codes.MASTER_DIRECT,
             )
         )
     if house_id:
         parts.append(_reference(house_id, issue_date, codes.HOUSE_WAYBILL))
     if not master_id and not house_id:
         # Nothing names the consignment (should not happen for an assessed one): name it by its key.
-        key = id_or_none(d.consignment_key) or "UNKNOWN"
+        key = id_or_none(subject.consignment_key) or "UNKNOWN"
         parts.append(_reference(key, issue_date, codes.MASTER_DIRECT))
     parts.append("</rsm:MasterConsignment>")
     return document("CustomsStatusNotification", RSM, "".join(parts))

@@ -6,8 +6,10 @@ does the work (check, assess, render, record) in batches. They talk through a qu
 `add_callback_threadsafe` the other.
 
 For every delivery, in order:
-  1. the worker processes it and commits the outcome and its outbound messages to the store
-     (one transaction per batch); a duplicate (same message id and body hash) is recognised here;
+  1. the worker processes it, applies the lifecycle (the consignments' state, read and locked in
+     the same transaction) and commits the outcome, the new state and its outbound messages to
+     the store (one transaction per batch); a duplicate (same message id and body hash) is
+     recognised here and changes nothing;
   2. the I/O thread publishes every outbound message (mandatory, persistent) and, for a message
      that cannot be processed, a copy to the dead-letter queue with the reason in its headers;
   3. when the broker has confirmed all of them, the worker marks them published;
@@ -37,6 +39,9 @@ from pika.spec import Basic, BasicProperties
 
 from acid_processor import codes
 from acid_processor.config import Settings
+from acid_processor.lifecycle.commands import CommandError, parse_command
+from acid_processor.lifecycle.runner import CommandRefused, Lifecycle
+from acid_processor.model import ACCEPTED, FilingOutcome, ReceivedMessage
 from acid_processor.pipeline import DeadLetter, Delivery, Pipeline, Processed
 from acid_processor.service import metrics
 from acid_processor.service.topology import declare
@@ -57,6 +62,7 @@ class _Inbound:
     body: bytes
     routing_key: str
     received_at: datetime
+    command: bool = False  # from the commands queue: an officer command, not a filing
 
 
 @dataclass(slots=True)
@@ -88,6 +94,7 @@ class Consumer:
     ):
         self.settings = settings
         self.pipeline = pipeline
+        self.lifecycle = Lifecycle(pipeline)
         self.topology = settings.topology
         self._store_factory = store_factory or (lambda: open_store(settings.store_url))
         self._params = pika.URLParameters(settings.amqp_url)
@@ -99,6 +106,7 @@ class Consumer:
         self._connection: SelectConnection | None = None
         self._channel: Any = None
         self._consumer_tag: str | None = None
+        self._command_tag: str | None = None
         self._seq = 0
         self._unconfirmed: dict[int, tuple[_Pending, str]] = {}
         self._returned: set[str] = set()
@@ -220,6 +228,9 @@ class Consumer:
         self._consumer_tag = channel.basic_consume(
             self.topology.filings_queue, self._on_message, auto_ack=False
         )
+        self._command_tag = channel.basic_consume(
+            self.topology.commands_queue, self._on_command, auto_ack=False
+        )
         log.info("consuming", queue=self.topology.filings_queue, prefetch=self.settings.prefetch)
 
     def _on_channel_closed(self, channel: Any, reason: BaseException) -> None:
@@ -239,6 +250,23 @@ class Consumer:
         self._inbox.put(
             _Inbound(
                 self._generation, method.delivery_tag, properties, body, method.routing_key, datetime.now(UTC)
+            )
+        )
+
+    def _on_command(
+        self, channel: Any, method: Basic.Deliver, properties: BasicProperties, body: bytes
+    ) -> None:
+        self._in_flight += 1
+        metrics.received.inc()
+        self._inbox.put(
+            _Inbound(
+                self._generation,
+                method.delivery_tag,
+                properties,
+                body,
+                method.routing_key,
+                datetime.now(UTC),
+                command=True,
             )
         )
 
@@ -339,6 +367,8 @@ class Consumer:
         channel = self._channel
         if channel is not None and self._consumer_tag is not None:
             channel.basic_cancel(self._consumer_tag)
+        if channel is not None and self._command_tag is not None:
+            channel.basic_cancel(self._command_tag)
         conn = self._connection
         if conn is not None:
             conn.ioloop.call_later(self.settings.drain_timeout, self._close)
@@ -438,12 +468,15 @@ class Consumer:
         current = [d for d in deliveries if d.generation == self._generation]
         if not current:
             return
-        processed = [self._process_one(d) for d in current]
-        results: list[RecordResult] = _retry(
-            lambda: store.record_many([(p.received, p.outcome) for p in processed]), "record"
+        filings = [d for d in current if not d.command]
+        processed = [self._process_one(d) for d in filings]
+        results: list[RecordResult] = (
+            _retry(lambda: self.lifecycle.record(store, processed), "record") if processed else []
         )
+        done = list(zip(filings, processed, results, strict=True))
+        done += [(d, *self._command(store, d)) for d in current if d.command]
         plans = []
-        for d, p, r in zip(current, processed, results, strict=True):
+        for d, p, r in done:
             if r.duplicate:
                 _retry(
                     lambda p=p: store.note_duplicate(p.received.message_id, p.received.body_hash),
@@ -491,6 +524,56 @@ class Consumer:
                 detail=p.dead_letter.detail[:200],
             )
         return p
+
+    def _command(self, store: AuditStore, d: _Inbound) -> tuple[Processed, RecordResult]:
+        """An officer command from the commands queue: applied when its sender (the AMQP user_id
+        the broker verified) is an officer account and it is well formed and applicable; else
+        kept and dead-lettered with the reason, never applied."""
+        props = d.properties
+        user = props.user_id
+        try:
+            if not user or user not in self.settings.officer_accounts:
+                raise CommandError(codes.COMMAND_UNAUTHORISED, f"user {user!r} is not an officer account")
+            command = parse_command(d.body, officer=user, source="queue", received_at=d.received_at)
+            received = ReceivedMessage.of(
+                d.body,
+                message_id=props.message_id or command.command_id,
+                headers=_jsonable(props.headers),
+                received_at=d.received_at,
+                content_type=props.content_type,
+                routing_key=d.routing_key,
+                kind="COMMAND",
+            )
+
+            def attempt() -> RecordResult | CommandRefused:
+                try:
+                    return self.lifecycle.command(store, command, received=received)
+                except CommandRefused as exc:  # not a store fault: not retried
+                    return exc
+
+            result = _retry(attempt, "officer command")
+            if isinstance(result, CommandRefused):
+                raise CommandError(codes.COMMAND_REFUSED, str(result))
+            metrics.commands.labels("applied").inc()
+            log.info(
+                "officer command", officer=user, action=command.action, consignment=command.consignment_key
+            )
+            return Processed(received, FilingOutcome(ACCEPTED), None), result
+        except CommandError as exc:
+            metrics.commands.labels(exc.code).inc()
+            delivery = Delivery(
+                body=d.body,
+                message_id=props.message_id,
+                content_type=props.content_type,
+                headers=dict(props.headers or {}),
+                routing_key=d.routing_key,
+                received_at=d.received_at,
+            )
+            p = self.pipeline.unprocessable(delivery, DeadLetter(exc.code, exc.detail))
+            metrics.dead_lettered.labels(exc.code).inc()
+            log.warning("officer command refused", code=exc.code, detail=exc.detail[:200], user=user)
+            (r,) = _retry(lambda: self.lifecycle.record(store, [p]), "record")
+            return p, r
 
     def _dead_letter(self, d: _Inbound, dead: DeadLetter) -> tuple[OutboundMessage, BasicProperties]:
         """A copy of the raw message for the dead-letter queue, with the reason in its headers."""
@@ -553,3 +636,11 @@ def _retry(fn: Callable[[], Any], what: str, attempts: int = 5, first_delay: flo
             time.sleep(delay)
             delay = min(delay * 2, 5.0)
     return None  # pragma: no cover
+
+
+def _jsonable(headers: Any) -> dict[str, Any]:
+    """AMQP headers as JSON-able values for the store."""
+    out: dict[str, Any] = {}
+    for k, v in (headers or {}).items():
+        out[str(k)] = v.decode("utf-8", "replace") if isinstance(v, bytes) else v
+    return out

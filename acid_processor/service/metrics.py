@@ -18,6 +18,7 @@ dead_lettered = Counter("acid_dead_lettered_total", "Messages sent to the dead-l
 unroutable = Counter("acid_unroutable_total", "Publishes returned by the broker as unroutable")
 publish_failures = Counter("acid_publish_failures_total", "Deliveries requeued because a publish failed")
 reconnects = Counter("acid_reconnects_total", "Reconnection attempts to the broker")
+commands = Counter("acid_officer_commands_total", "Officer commands from the commands queue", ["result"])
 
 
 def start_exporter(port: int) -> None:

@@ -8,6 +8,9 @@ service ──► acid.carriers  (topic: <airline prefix>.<xfnm|xcsn>) ──►
 service ──► acid.targeting (topic: referral.<rfi|rfs|dnl>)       ──► targeting systems' queues
 both outbound exchanges have alternate-exchange acid.unrouted (fanout) ──► acid.unrouted, so a
 reply for a carrier that has not bound a queue yet is kept, not dropped.
+officers ──► acid.commands (direct, 'command') ──► acid.commands (quorum): officer commands (JSON,
+schemas/command.schema.json), authorised by the AMQP user_id the broker verified; a malformed or
+unauthorised one is dead-lettered to acid.filings.dlq with its reason, never applied.
 """
 
 from __future__ import annotations
@@ -49,9 +52,17 @@ def plan(t: Topology) -> tuple[tuple[ExchangeSpec, ...], tuple[QueueSpec, ...]]:
                 "x-overflow": "reject-publish",
             }
         )
+    commands_args = {
+        **queue_args,
+        "x-dead-letter-exchange": t.dead_letter_exchange,
+        "x-dead-letter-routing-key": t.filings_queue,
+    }
+    if t.queue_type == "quorum":
+        commands_args["x-delivery-limit"] = t.delivery_limit
     exchanges = (
         ExchangeSpec(t.unrouted_exchange, "fanout", {}),
         ExchangeSpec(t.inbound_exchange, "topic", {}),
+        ExchangeSpec(t.commands_exchange, "direct", {}),
         ExchangeSpec(t.dead_letter_exchange, "direct", {}),
         ExchangeSpec(t.carriers_exchange, "topic", {"alternate-exchange": t.unrouted_exchange}),
         ExchangeSpec(t.targeting_exchange, "topic", {"alternate-exchange": t.unrouted_exchange}),
@@ -60,6 +71,7 @@ def plan(t: Topology) -> tuple[tuple[ExchangeSpec, ...], tuple[QueueSpec, ...]]:
         QueueSpec(t.filings_queue, filings_args, ((t.inbound_exchange, "#"),)),
         QueueSpec(t.dead_letter_queue, dict(queue_args), ((t.dead_letter_exchange, t.filings_queue),)),
         QueueSpec(t.unrouted_queue, dict(queue_args), ((t.unrouted_exchange, ""),)),
+        QueueSpec(t.commands_queue, commands_args, ((t.commands_exchange, "command"),)),
     )
     return exchanges, queues
 

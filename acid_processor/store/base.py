@@ -8,99 +8,57 @@ the SQLite and PostgreSQL backends differ only in connecting, transactions and v
 
 from __future__ import annotations
 
-import hashlib
 import json
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar, Protocol, Self
 
-SCHEMA_VERSION = 1
+from acid_processor.lifecycle.records import (
+    ConsignmentState,
+    Event,
+    event_from_json,
+    event_to_json,
+    state_from_json,
+    state_to_json,
+)
+from acid_processor.model import (
+    ACCEPTED,
+    DEAD_LETTERED,
+    REJECTED,
+    STATUSES,
+    DecisionRecord,
+    FilingOutcome,
+    OutboundMessage,
+    ReceivedMessage,
+    body_sha256,
+)
 
-ACCEPTED = "accepted"
-REJECTED = "rejected"
-DEAD_LETTERED = "dead_lettered"
-STATUSES: frozenset[str] = frozenset({ACCEPTED, REJECTED, DEAD_LETTERED})
+SCHEMA_VERSION = 2  # the last migration below
 
+Outcome = FilingOutcome  # the store's name for what processing one filing produced
 
-# --- records ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class ReceivedMessage:
-    """An inbound delivery as received: raw bytes and the AMQP metadata worth keeping."""
-
-    message_id: str | None
-    body_hash: str  # sha256 hex of the raw body
-    body: bytes
-    headers: dict[str, Any]  # JSON-able
-    received_at: datetime  # UTC aware
-    content_type: str | None = None
-    routing_key: str | None = None
-    kind: str | None = None  # XFWB, XFZB, ... when detected
-
-    @classmethod
-    def of(
-        cls,
-        body: bytes,
-        *,
-        message_id: str | None,
-        headers: dict[str, Any] | None = None,
-        received_at: datetime | None = None,
-        content_type: str | None = None,
-        routing_key: str | None = None,
-        kind: str | None = None,
-    ) -> ReceivedMessage:
-        """A ReceivedMessage with its body hash computed and the time defaulting to now (UTC)."""
-        return cls(
-            message_id=message_id,
-            body_hash=body_sha256(body),
-            body=body,
-            headers=dict(headers or {}),
-            received_at=received_at or datetime.now(UTC),
-            content_type=content_type,
-            routing_key=routing_key,
-            kind=kind,
-        )
+__all__ = [
+    "ACCEPTED",
+    "DEAD_LETTERED",
+    "REJECTED",
+    "STATUSES",
+    "AuditStore",
+    "DecisionRecord",
+    "FilingOutcome",
+    "OutboundMessage",
+    "Outcome",
+    "ReceivedMessage",
+    "RecordResult",
+    "SqlAuditStore",
+    "StoredFiling",
+    "body_sha256",
+]
 
 
-@dataclass(frozen=True, slots=True)
-class DecisionRecord:
-    """The decision on one consignment, with the rule ids and rules version that produced it."""
-
-    consignment_key: str  # Consignment.key: AWB, or AWB/HAWB for a house
-    awb: str | None
-    hawb: str | None
-    decision: str  # ASSESSMENT_COMPLETE, RFI, RFS, DNL, REJECTED, NOT_ASSESSED
-    rule_ids: tuple[str, ...] = ()
-    rules_version: str | None = None
-    detail: dict[str, Any] = field(default_factory=dict)  # JSON-able evidence
-    decided_at: datetime | None = None  # set by the store when recorded; ignored on the way in
-
-
-@dataclass(frozen=True, slots=True)
-class OutboundMessage:
-    """A message to publish (XFNM/XCSN to a carrier, a referral to targeting) with a stable id."""
-
-    message_id: str
-    exchange: str
-    routing_key: str
-    kind: str  # xfnm, xcsn, referral
-    content_type: str
-    body: bytes
-    headers: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """What processing one filing produced: its status, reasons, decisions and outbound messages."""
-
-    status: str  # accepted, rejected, dead_lettered
-    reasons: tuple[dict[str, Any], ...] = ()  # code/path/line/detail/severity
-    decisions: tuple[DecisionRecord, ...] = ()
-    outbound: tuple[OutboundMessage, ...] = ()
+# --- records of the store itself ---------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +71,7 @@ class RecordResult:
     filing_id: int
     duplicate: bool
     pending: tuple[OutboundMessage, ...] = ()
+    decisions: tuple[DecisionRecord, ...] = ()  # as recorded (after the lifecycle), for a new filing
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,11 +95,6 @@ class StoredFiling:
     @property
     def received_at(self) -> datetime:
         return self.received.received_at
-
-
-def body_sha256(body: bytes) -> str:
-    """The body hash the store keys filings by: sha256 of the raw bytes, lower-case hex."""
-    return hashlib.sha256(body).hexdigest()
 
 
 # --- interface ----------------------------------------------------------------------------------
@@ -198,7 +152,9 @@ def dumps_json(value: Any) -> str:
 
 # --- schema -------------------------------------------------------------------------------------
 
-# One schema for both dialects; {id}, {ts}, {json}, {blob} are the dialect's type names.
+# Numbered migrations, applied in order at open inside one transaction each; a store at version N
+# gets N+1.. only. One text for both dialects: {id}, {ts}, {json}, {blob} are the dialect's types.
+# Never edit a released migration: add the next one.
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS schema_version (
     version INTEGER NOT NULL,
@@ -276,6 +232,79 @@ CREATE TABLE IF NOT EXISTS duplicates (
 )
 """
 
+# Version 2: the consignment lifecycle. The state of each consignment (a JSON snapshot, with the
+# columns worklists filter on), the events it was folded from (to replay a late one in time
+# order), every hold as a row (open holds by kind and age for the referral worklist), and officer
+# actions (the audit of who released, confirmed or placed what, and why).
+LIFECYCLE = """
+CREATE TABLE IF NOT EXISTS consignments (
+    key TEXT PRIMARY KEY,
+    awb TEXT,
+    hawb TEXT,
+    level TEXT NOT NULL,
+    master_key TEXT,
+    departed BOOLEAN NOT NULL DEFAULT FALSE,
+    strongest_hold TEXT,
+    last_status TEXT,
+    current_filing_id BIGINT,
+    updated_at {ts} NOT NULL,
+    state {json} NOT NULL
+);
+CREATE INDEX IF NOT EXISTS consignments_master ON consignments (master_key);
+CREATE INDEX IF NOT EXISTS consignments_awb ON consignments (awb);
+CREATE INDEX IF NOT EXISTS consignments_held ON consignments (strongest_hold, updated_at);
+CREATE TABLE IF NOT EXISTS consignment_events (
+    id {id},
+    consignment_key TEXT NOT NULL,
+    event_id TEXT NOT NULL,
+    event_time {ts} NOT NULL,
+    arrival BIGINT NOT NULL,
+    kind TEXT NOT NULL,
+    event {json} NOT NULL,
+    recorded_at {ts} NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS consignment_events_key ON consignment_events (consignment_key, event_id);
+CREATE TABLE IF NOT EXISTS holds (
+    id TEXT PRIMARY KEY,
+    consignment_key TEXT NOT NULL,
+    awb TEXT,
+    hawb TEXT,
+    kind TEXT NOT NULL,
+    state TEXT NOT NULL,
+    origin TEXT NOT NULL,
+    rule_ids {json} NOT NULL,
+    placed_by TEXT NOT NULL,
+    placed_at {ts} NOT NULL,
+    removed_by TEXT,
+    removed_at {ts},
+    removal TEXT,
+    departed BOOLEAN NOT NULL DEFAULT FALSE,
+    flights {json} NOT NULL,
+    hold {json} NOT NULL,
+    updated_at {ts} NOT NULL
+);
+CREATE INDEX IF NOT EXISTS holds_open ON holds (state, kind, placed_at);
+CREATE INDEX IF NOT EXISTS holds_consignment ON holds (consignment_key);
+CREATE TABLE IF NOT EXISTS officer_actions (
+    id {id},
+    command_id TEXT NOT NULL,
+    officer TEXT NOT NULL,
+    action TEXT NOT NULL,
+    consignment_key TEXT NOT NULL,
+    hold_ids {json} NOT NULL,
+    kind TEXT,
+    note TEXT NOT NULL,
+    source TEXT NOT NULL,
+    acted_at {ts} NOT NULL,
+    result {json} NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS officer_actions_command ON officer_actions (command_id, consignment_key);
+CREATE INDEX IF NOT EXISTS officer_actions_consignment ON officer_actions (consignment_key, acted_at)
+"""
+
+MIGRATIONS: tuple[tuple[int, str], ...] = ((1, SCHEMA), (2, LIFECYCLE))
+
+
 _INSERT_FILING = (
     "INSERT INTO filings (message_id, body_hash, received_at, recorded_at, content_type, routing_key,"
     " kind, headers, body, status, reasons) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -344,28 +373,51 @@ class SqlAuditStore(ABC):
     def close(self) -> None:
         """Close the connection."""
 
+    def _lock_keys(self, keys: Sequence[str]) -> None:  # noqa: B027 - optional hook
+        """Lock consignments by key until the transaction ends, existing or not (SQLite: nothing to
+        do, its single writer already serialises write transactions)."""
+
     def _lock_schema(self) -> None:  # noqa: B027 - optional hook
         """Serialise schema creation between processes opening the same database at once."""
 
     # --- schema
 
     def _create_schema(self) -> None:
-        """Create the tables if missing and check the schema version, in one transaction."""
-        with self._tx():
-            self._lock_schema()
-            for statement in SCHEMA.format(**self.types).split(";"):
-                if statement.strip():
-                    self._run(statement)
-            (found,) = self._run("SELECT MAX(version) FROM schema_version").fetchone()
-            if found is None:
+        """Bring the database to SCHEMA_VERSION: every migration after the version it has, each in
+        its own transaction with its schema_version row; a newer database is refused."""
+        for version, text in MIGRATIONS:
+            with self._tx():
+                self._lock_schema()
+                found = self._schema_version()
+                if found is not None and found > SCHEMA_VERSION:
+                    raise RuntimeError(
+                        f"the audit database has schema version {found}, newer than this code's "
+                        f"{SCHEMA_VERSION}"
+                    )
+                if found is not None and found >= version:
+                    continue
+                for statement in text.format(**self.types).split(";"):
+                    if statement.strip():
+                        self._run(statement)
                 self._run(
                     "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)",
-                    (SCHEMA_VERSION, self._ts_in(_now())),
+                    (version, self._ts_in(_now())),
                 )
-            elif found > SCHEMA_VERSION:
-                raise RuntimeError(
-                    f"the audit database has schema version {found}, newer than this code's {SCHEMA_VERSION}"
-                )
+
+    def _schema_version(self) -> int | None:
+        """The version the database is at, or None for an empty one."""
+        if not self._has_table("schema_version"):
+            return None
+        (found,) = self._run("SELECT MAX(version) FROM schema_version").fetchone()
+        return None if found is None else int(found)
+
+    @abstractmethod
+    def _has_table(self, name: str) -> bool:
+        """Whether a table exists (in the store's schema)."""
+
+    def schema_version(self) -> int:
+        """The schema version of the open store."""
+        return self._schema_version() or 0
 
     # --- writing
 
@@ -375,53 +427,22 @@ class SqlAuditStore(ABC):
 
     def record_many(self, items: Sequence[tuple[ReceivedMessage, Outcome]]) -> list[RecordResult]:
         """record() for a batch in one transaction; a key repeated within the batch is a duplicate too."""
-        for received, outcome in items:
-            _check(received, outcome)
-        now = self._ts_in(_now())
-        results: list[RecordResult] = []
-        in_batch: dict[tuple[str | None, str], RecordResult] = {}
-        decisions: list[tuple[Any, ...]] = []
-        outbound: list[tuple[Any, ...]] = []
-        with self._tx():
-            for received, outcome in items:
-                key = (received.message_id, received.body_hash)
-                if key in in_batch:
-                    first = in_batch[key]
-                    results.append(RecordResult(first.filing_id, duplicate=True, pending=first.pending))
-                    continue
-                row = self._run(
-                    _INSERT_FILING,
-                    (
-                        received.message_id,
-                        received.body_hash,
-                        self._ts_in(received.received_at),
-                        now,
-                        received.content_type,
-                        received.routing_key,
-                        received.kind,
-                        self._json_in(received.headers),
-                        received.body,
-                        outcome.status,
-                        self._json_in(list(outcome.reasons)),
-                    ),
-                ).fetchone()
-                if row is None:  # already stored by an earlier batch, process or run
-                    filing_id = self._filing_id(received.message_id, received.body_hash)
-                    if filing_id is None:  # pragma: no cover - a conflict always leaves the row
-                        raise RuntimeError("filing insert conflicted but no filing has that key")
-                    result = RecordResult(filing_id, duplicate=True, pending=self._pending_of(filing_id))
-                else:
-                    filing_id = row[0]
-                    result = RecordResult(filing_id, duplicate=False, pending=tuple(outcome.outbound))
-                    decisions.extend(self._decision_row(filing_id, d, now) for d in outcome.decisions)
-                    outbound.extend(self._outbound_row(filing_id, o) for o in outcome.outbound)
-                in_batch[key] = result
-                results.append(result)
-            if decisions:
-                self._run_many(_INSERT_DECISION, decisions)
-            if outbound:
-                self._run_many(_INSERT_OUTBOUND, outbound)
+        with self.batch() as batch:
+            results = batch.insert_filings(items)
+            for (_, outcome), result in zip(items, results, strict=True):
+                if not result.duplicate:
+                    batch.add_decisions(result.filing_id, outcome.decisions)
+                    batch.add_outbound(result.filing_id, outcome.outbound)
         return results
+
+    @contextmanager
+    def batch(self) -> Iterator[StoreBatch]:
+        """One write transaction for a batch of deliveries: filings, consignment state (locked for
+        the transaction), events, decisions and outbound messages commit together or not at all."""
+        with self._tx():
+            batch = StoreBatch(self)
+            yield batch
+            batch.flush()
 
     def mark_published(self, outbound_message_ids: Sequence[str]) -> None:
         """Mark outbound messages confirmed by the broker; unknown or already-marked ids change nothing."""
@@ -539,6 +560,113 @@ class SqlAuditStore(ABC):
             for key, awb, hawb, decision, rule_ids, rules_version, detail, decided_at in rows
         ]
 
+    # --- consignments (the lifecycle's memory)
+
+    def consignment(self, key: str) -> ConsignmentState | None:
+        """A consignment's state (AWB, or AWB/HAWB), or None when it was never seen."""
+        row = self._run("SELECT state FROM consignments WHERE key = ?", (key,)).fetchone()
+        return state_from_json(self._json_out(row[0])) if row is not None else None
+
+    def holds(self, *, open_only: bool = True, limit: int = 500) -> list[dict[str, Any]]:
+        """Holds for a worklist: open ones (or all), DNL before RFS before RFI, oldest first."""
+        where = "WHERE state = 'open'" if open_only else ""
+        rows = self._run(
+            "SELECT id, consignment_key, awb, hawb, kind, state, origin, rule_ids, placed_by, placed_at,"
+            " removed_by, removed_at, removal, departed, flights FROM holds"
+            f" {where} ORDER BY CASE kind WHEN 'DNL' THEN 0 WHEN 'RFS' THEN 1 ELSE 2 END, placed_at, id"
+            " LIMIT ?",
+            (limit,),
+        ).fetchall()
+        names = (
+            "hold_id",
+            "consignment",
+            "awb",
+            "hawb",
+            "kind",
+            "state",
+            "origin",
+            "rule_ids",
+            "placed_by",
+            "placed_at",
+            "removed_by",
+            "removed_at",
+            "removal",
+            "departed",
+            "flights",
+        )
+        out = []
+        for row in rows:
+            item = dict(zip(names, row, strict=True))
+            item["rule_ids"] = self._json_out(item["rule_ids"])
+            item["flights"] = self._json_out(item["flights"])
+            item["departed"] = bool(item["departed"])
+            for name in ("placed_at", "removed_at"):
+                if item[name] is not None:
+                    item[name] = self._ts_out(item[name])
+            out.append(item)
+        return out
+
+    def history(self, key: str) -> dict[str, Any]:
+        """Everything known of a consignment: its state, the events folded into it (the filings,
+        officer actions and departures, with what each filing's decision was), the replies sent
+        about it and the officer actions."""
+        state = self.consignment(key)
+        events = self._run(
+            "SELECT e.event_id, e.kind, e.event_time, e.arrival, e.event, e.recorded_at, f.message_id,"
+            " f.kind, f.received_at FROM consignment_events e LEFT JOIN filings f ON f.id = e.arrival"
+            " WHERE e.consignment_key = ? ORDER BY e.arrival, e.id",
+            (key,),
+        ).fetchall()
+        decisions = self.decisions_for(key)
+        outbound = self._run(
+            f"SELECT {_OUTBOUND_COLUMNS}, o.published FROM outbound o WHERE o.filing_id IN"
+            " (SELECT arrival FROM consignment_events WHERE consignment_key = ?) ORDER BY o.id",
+            (key,),
+        ).fetchall()
+        actions = self._run(
+            "SELECT command_id, officer, action, hold_ids, kind, note, source, acted_at, result"
+            " FROM officer_actions WHERE consignment_key = ? ORDER BY acted_at, id",
+            (key,),
+        ).fetchall()
+        return {
+            "key": key,
+            "state": state,
+            "events": [
+                {
+                    "event_id": e[0],
+                    "kind": e[1],
+                    "time": self._ts_out(e[2]),
+                    "arrival": e[3],
+                    "event": self._json_out(e[4]),
+                    "recorded_at": self._ts_out(e[5]),
+                    "message_id": e[6],
+                    "message_kind": e[7],
+                    "received_at": self._ts_out(e[8]) if e[8] is not None else None,
+                }
+                for e in events
+            ],
+            "decisions": decisions,
+            "replies": [
+                (o, published)
+                for o, published in ((self._outbound(r), bool(r[7])) for r in outbound)
+                if o.headers.get("x-acid-consignment") in (key, None) or o.kind == "xfnm"
+            ],
+            "actions": [
+                {
+                    "command_id": a[0],
+                    "officer": a[1],
+                    "action": a[2],
+                    "hold_ids": self._json_out(a[3]),
+                    "kind": a[4],
+                    "note": a[5],
+                    "source": a[6],
+                    "acted_at": self._ts_out(a[7]),
+                    "result": self._json_out(a[8]),
+                }
+                for a in actions
+            ],
+        }
+
     def count(self, status: str | None = None) -> int:
         """Messages stored: all (filings and dead letters), or those with one status.
 
@@ -626,6 +754,258 @@ class SqlAuditStore(ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class StoreBatch:
+    """The writes of one transaction, gathered and then executed in bulk by `flush` (called by
+    `SqlAuditStore.batch`). Reads go to the database at once, inside the same transaction."""
+
+    def __init__(self, store: SqlAuditStore) -> None:
+        self.store = store
+        self.now = store._ts_in(_now())
+        self._decisions: list[tuple[Any, ...]] = []
+        self._outbound: list[tuple[Any, ...]] = []
+        self._events: list[tuple[Any, ...]] = []
+        self._states: dict[str, ConsignmentState] = {}
+        self._actions: list[tuple[Any, ...]] = []
+
+    # --- filings
+
+    def insert_filings(self, items: Sequence[tuple[ReceivedMessage, FilingOutcome]]) -> list[RecordResult]:
+        """Store each new filing (status and reasons) and tell which are duplicates. Inserted in key
+        order, so that two consumers storing overlapping batches take the unique-index locks in the
+        same order and cannot deadlock; results come back in the order given."""
+        s = self.store
+        for received, outcome in items:
+            _check(received, outcome)
+        order = sorted(range(len(items)), key=lambda i: (items[i][0].message_id or "", items[i][0].body_hash))
+        results: list[RecordResult | None] = [None] * len(items)
+        seen: dict[tuple[str | None, str], RecordResult] = {}
+        for i in order:
+            received, outcome = items[i]
+            key = (received.message_id, received.body_hash)
+            if key in seen:
+                first = seen[key]
+                results[i] = RecordResult(first.filing_id, duplicate=True, pending=first.pending)
+                continue
+            row = s._run(
+                _INSERT_FILING,
+                (
+                    received.message_id,
+                    received.body_hash,
+                    s._ts_in(received.received_at),
+                    self.now,
+                    received.content_type,
+                    received.routing_key,
+                    received.kind,
+                    s._json_in(received.headers),
+                    received.body,
+                    outcome.status,
+                    s._json_in(list(outcome.reasons)),
+                ),
+            ).fetchone()
+            if row is None:  # already stored by an earlier batch, process or run
+                filing_id = s._filing_id(received.message_id, received.body_hash)
+                if filing_id is None:  # pragma: no cover - a conflict always leaves the row
+                    raise RuntimeError("filing insert conflicted but no filing has that key")
+                result = RecordResult(filing_id, duplicate=True, pending=s._pending_of(filing_id))
+            else:
+                result = RecordResult(int(row[0]), duplicate=False, pending=tuple(outcome.outbound))
+            seen[key] = result
+            results[i] = result
+        return [r for r in results if r is not None]
+
+    def add_decisions(self, filing_id: int, decisions: Sequence[DecisionRecord]) -> None:
+        self._decisions.extend(self.store._decision_row(filing_id, d, self.now) for d in decisions)
+
+    def add_outbound(self, filing_id: int, outbound: Sequence[OutboundMessage]) -> None:
+        self._outbound.extend(self.store._outbound_row(filing_id, o) for o in outbound)
+
+    def filing_body(self, filing_id: int) -> bytes | None:
+        """The raw bytes of a stored filing (to read a house's current filing again)."""
+        row = self.store._run("SELECT body FROM filings WHERE id = ?", (filing_id,)).fetchone()
+        return bytes(row[0]) if row is not None else None
+
+    # --- consignment state
+
+    def lock_states(self, keys: Iterable[str]) -> dict[str, ConsignmentState]:
+        """The state of each consignment that has one, locked until the transaction ends, and the
+        keys without one locked too, so that two transactions creating the same consignment take
+        turns (PostgreSQL advisory locks in one global order; SQLite's single writer)."""
+        s = self.store
+        wanted = sorted(set(keys) - set(self._states))
+        if not wanted:
+            return {}
+        s._lock_keys(wanted)
+        found: dict[str, ConsignmentState] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            rows = s._run(f"SELECT key, state FROM consignments WHERE key IN ({marks})", chunk).fetchall()
+            for key, state in rows:
+                found[key] = state_from_json(s._json_out(state))
+        return found
+
+    def events(self, key: str) -> list[Event]:
+        """Every event folded into a consignment's state, in the order recorded."""
+        rows = self.store._run(
+            "SELECT event FROM consignment_events WHERE consignment_key = ? ORDER BY arrival, id", (key,)
+        ).fetchall()
+        pending = [e for k, e in self._pending_events() if k == key]
+        return [event_from_json(self.store._json_out(r[0])) for r in rows] + pending
+
+    def _pending_events(self) -> list[tuple[str, Event]]:
+        return [(row[0], row[-1]) for row in self._events]
+
+    def add_event(self, key: str, event: Event) -> None:
+        s = self.store
+        kind = {"FilingEvent": "filing", "OfficerEvent": "officer", "DepartureEvent": "departure"}
+        self._events.append(
+            (
+                key,
+                event.event_id,
+                s._ts_in(event.time),
+                event.arrival,
+                kind[type(event).__name__],
+                s._json_in(event_to_json(event)),
+                self.now,
+                event,
+            )
+        )
+
+    def put_state(self, state: ConsignmentState) -> None:
+        self._states[state.key] = state
+
+    def rekey(self, old: str, new: str) -> None:
+        """Move a consignment's events, holds and actions to a new key (a house filed before its
+        master is known by its house number alone; once linked, by AWB and house number)."""
+        s = self.store
+        for table in ("consignment_events", "officer_actions"):
+            s._run(f"UPDATE {table} SET consignment_key = ? WHERE consignment_key = ?", (new, old))
+        # Hold ids depend on the key: the replayed state under the new key writes them afresh.
+        s._run("DELETE FROM holds WHERE consignment_key = ?", (old,))
+        s._run("DELETE FROM consignments WHERE key = ?", (old,))
+        self._events = [(new if row[0] == old else row[0], *row[1:]) for row in self._events]
+        self._states.pop(old, None)
+
+    # --- officer actions
+
+    def add_action(
+        self,
+        command_id: str,
+        officer: str,
+        action: str,
+        key: str,
+        hold_ids: Sequence[str],
+        kind: str | None,
+        note: str,
+        source: str,
+        acted_at: datetime,
+        result: dict[str, Any],
+    ) -> None:
+        s = self.store
+        self._actions.append(
+            (
+                command_id,
+                officer,
+                action,
+                key,
+                s._json_in(list(hold_ids)),
+                kind,
+                note,
+                source,
+                s._ts_in(acted_at),
+                s._json_in(result),
+            )
+        )
+
+    # --- writing it all
+
+    def flush(self) -> None:
+        s = self.store
+        if self._decisions:
+            s._run_many(_INSERT_DECISION, self._decisions)
+        if self._outbound:
+            s._run_many(_INSERT_OUTBOUND, self._outbound)
+        if self._events:
+            s._run_many(
+                "INSERT INTO consignment_events (consignment_key, event_id, event_time, arrival, kind, event,"
+                " recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                [row[:-1] for row in self._events],
+            )
+        if self._states:
+            s._run_many(_UPSERT_STATE, [self._state_row(st) for st in self._states.values()])
+            holds = [self._hold_row(st, h) for st in self._states.values() for h in st.holds]
+            if holds:
+                s._run_many(_UPSERT_HOLD, holds)
+        if self._actions:
+            s._run_many(
+                "INSERT INTO officer_actions (command_id, officer, action, consignment_key, hold_ids, kind,"
+                " note, source, acted_at, result) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT DO NOTHING",
+                self._actions,
+            )
+
+    def _state_row(self, st: ConsignmentState) -> tuple[Any, ...]:
+        s = self.store
+        strongest = st.strongest_open()
+        return (
+            st.key,
+            st.awb,
+            st.hawb,
+            st.level,
+            st.master_key,
+            st.departed,
+            strongest.value if strongest else None,
+            st.last_status,
+            st.current_filing_id,
+            self.now,
+            s._json_in(state_to_json(st)),
+        )
+
+    def _hold_row(self, st: ConsignmentState, h: Any) -> tuple[Any, ...]:
+        s = self.store
+        hold = state_to_json(ConsignmentState(key=st.key, holds=(h,)))["holds"][0]
+        return (
+            h.id,
+            st.key,
+            st.awb,
+            st.hawb,
+            h.kind.value,
+            h.state,
+            h.origin,
+            s._json_in(list(h.rule_ids)),
+            h.placed_by,
+            s._ts_in(h.placed_at),
+            h.removed_by,
+            s._ts_in(h.removed_at) if h.removed_at else None,
+            h.removal,
+            st.departed,
+            s._json_in(list(st.flights)),
+            s._json_in(hold),
+            self.now,
+        )
+
+
+_UPSERT_STATE = (
+    "INSERT INTO consignments (key, awb, hawb, level, master_key, departed, strongest_hold, last_status,"
+    " current_filing_id, updated_at, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (key) DO UPDATE SET awb = excluded.awb, hawb = excluded.hawb, level = excluded.level,"
+    " master_key = excluded.master_key, departed = excluded.departed,"
+    " strongest_hold = excluded.strongest_hold, last_status = excluded.last_status,"
+    " current_filing_id = excluded.current_filing_id, updated_at = excluded.updated_at,"
+    " state = excluded.state"
+)
+_UPSERT_HOLD = (
+    "INSERT INTO holds (id, consignment_key, awb, hawb, kind, state, origin, rule_ids, placed_by, placed_at,"
+    " removed_by, removed_at, removal, departed, flights, hold, updated_at)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (id) DO UPDATE SET consignment_key = excluded.consignment_key, awb = excluded.awb,"
+    " hawb = excluded.hawb, state = excluded.state, rule_ids = excluded.rule_ids,"
+    " removed_by = excluded.removed_by, removed_at = excluded.removed_at, removal = excluded.removal,"
+    " departed = excluded.departed, flights = excluded.flights, hold = excluded.hold,"
+    " updated_at = excluded.updated_at"
+)
 
 
 def _now() -> datetime:

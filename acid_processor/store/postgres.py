@@ -7,6 +7,7 @@ URL puts the tables in that schema (created if missing), which is how tests and 
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -91,6 +92,22 @@ class PostgresAuditStore(SqlAuditStore):
             "SELECT pg_advisory_xact_lock("
             "hashtext(coalesce(current_schema(), '') || '.acid_processor_schema'))"
         )
+
+    def _lock_keys(self, keys: Sequence[str]) -> None:
+        # Transaction-scoped advisory locks on a 63-bit hash of each key, taken in ascending hash
+        # order: every transaction locks in the same global order, so two consumers updating the
+        # same consignments wait for each other instead of deadlocking, and a consignment that does
+        # not exist yet is locked as well as one that does.
+        ids = sorted({int.from_bytes(hashlib.sha256(k.encode()).digest()[:8], "big") >> 1 for k in keys})
+        self._conn.execute(
+            "SELECT count(pg_advisory_xact_lock(x))"
+            " FROM (SELECT x FROM unnest(%s::bigint[]) AS x ORDER BY x) AS ordered",
+            [ids],
+        )
+
+    def _has_table(self, name: str) -> bool:
+        row = self._run("SELECT to_regclass(?) IS NOT NULL", (name,)).fetchone()
+        return bool(row[0])
 
     def _ts_in(self, value: datetime) -> datetime:
         return value

@@ -61,6 +61,10 @@ class SQLiteAuditStore(SqlAuditStore):
                 self._conn.execute("ROLLBACK")
             raise
 
+    def _has_table(self, name: str) -> bool:
+        row = self._conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,))
+        return row.fetchone() is not None
+
     def _ts_in(self, value: datetime) -> str:
         return value.astimezone(UTC).isoformat(timespec="microseconds")
 

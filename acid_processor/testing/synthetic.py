@@ -1479,13 +1479,15 @@ def _apportion(n: int, mix: Mapping[str, float]) -> dict[str, int]:
 
 
 def corpus(
-    n: int, seed: int = 7, mix: dict[str, float] | None = None, **overrides: Any
+    n: int, seed: int = 7, mix: dict[str, float] | None = None, *, linked: bool = True, **overrides: Any
 ) -> list[tuple[str, bytes]]:
     """`n` filings as (kind, bytes) in a shuffled order, deterministic for a seed.
 
     The kinds follow `mix` (default DEFAULT_MIX) exactly up to rounding. Most houses (XFZB, XFHL)
     refer to a consolidation master of the same corpus, with its AWB, origin and destination, as in
-    real traffic; some arrive before their master. `overrides` go to every `generate` call.
+    real traffic; some arrive before their master. With `linked=False` every filing is about its
+    own consignments (what each is answered then does not depend on the others or their order).
+    `overrides` go to every `generate` call.
     """
     mix = dict(mix or DEFAULT_MIX)
     unknown = set(mix) - set(KINDS)
@@ -1505,7 +1507,8 @@ def corpus(
             extra = {"awb": random_awb(sub), "origin": sub.choice(shp.cities)[1],
                      "destination": sub.choice(cne.cities)[1]}
             if extra["origin"] != extra["destination"]:
-                masters.append(extra)
+                if linked:
+                    masters.append(extra)
             else:
                 extra = {}
         elif kind in ("XFZB", "XFHL") and masters and sub.random() < 0.7:
