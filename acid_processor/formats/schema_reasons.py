@@ -68,7 +68,8 @@ _DESCRIPTION = "the goods description"
 
 FIELDS: tuple[Field, ...] = (
     # Message type and header
-    Field(("MessageHeaderDocument",), codes.INVALID_HEADER, codes.INVALID_HEADER, "the message header", True),
+    Field(("MessageHeaderDocument",), codes.INVALID_MESSAGE_TYPE, codes.INVALID_HEADER, "the message header",
+          True),
     Field(("MessageHeaderDocument", "TypeCode"), codes.INVALID_MESSAGE_TYPE, codes.INVALID_MESSAGE_TYPE,
           "the message type code"),
     Field(("MessageHeaderDocument", "VersionID"), codes.INVALID_MESSAGE_TYPE, codes.INVALID_MESSAGE_TYPE,
@@ -433,10 +434,7 @@ class ReasonWriter:
         decl = parent_decl.type.child(name) if parent_decl is not None else None
         parent_name = _local(parent) if parent is not None else self.title
         if decl is None:
-            detail = (
-                f"{label(where)} is not an element of {parent_name} in {self.title}: "
-                "remove it, or check its name."
-            )
+            detail = f"{label(where)} is not part of {self.title}: remove it, or check its name."
         elif (etree.QName(element).namespace or "") != decl.namespace:
             shown = etree.QName(element).namespace
             detail = (
@@ -446,7 +444,9 @@ class ReasonWriter:
         elif decl.max_occurs is not None and len(parent.findall(element.tag)) > decl.max_occurs:
             detail = f"{label(where)} is repeated: {parent_name} may have {decl.max_occurs} {name} only."
         elif expected:
-            detail = f"{label(where)} is out of order: {_either(expected)} must come at this place first."
+            present = {_local(c) for c in parent.iterchildren(etree.Element)}
+            before = [name for name in expected if name in present] or expected
+            detail = f"{label(where)} is out of order: {_either(before)} must come before it."
         else:
             detail = f"{label(where)} is out of order: {parent_name} must follow the order of the schema."
         return Reason(codes.UNEXPECTED_CONTENT, detail, path=where, line=line)
