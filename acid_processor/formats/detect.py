@@ -52,7 +52,7 @@ def detect(root: etree._Element) -> tuple[MessageType | None, Reason | None]:
         if response is not None:
             detail = f"{response} is a message this processor sends, not a filing it accepts."
         else:
-            shown = f"{{{namespace}}}{local}" if namespace else local
+            shown = f"{local} (namespace {namespace})" if namespace else f"{local} (no namespace)"
             detail = (
                 f"The root element {shown} is not a supported filing; expected XFWB (iata:waybill:1 "
                 "Waybill), XFZB, XFHL or XFFM."
