@@ -157,6 +157,10 @@ FIELDS: tuple[Field, ...] = (
     # Security and customs: SPH carries the security status, OCI lines the rest of the e-CSD
     *_area(codes.INVALID_HANDLING, "HandlingSPHInstructions", "HandlingSSRInstructions",
            "HandlingOSIInstructions"),
+    Field(("HandlingSPHInstructions", "DescriptionCode"), codes.INVALID_HANDLING, codes.INVALID_HANDLING,
+          "a special handling code such as SPX"),
+    Field(("IncludedCustomsNote", "Content"), codes.INVALID_CUSTOMS_INFO, codes.INVALID_CUSTOMS_INFO,
+          "the OCI line's content"),
     *_area(codes.INVALID_CUSTOMS_INFO, "IncludedCustomsNote", "AssociatedConsignmentCustomsProcedure",
            "RelatedConsignmentCustomsProcedure"),
     # Loading details of a flight manifest
@@ -251,7 +255,7 @@ RULE_TEXTS: dict[str, RuleText] = {
     # XML Schema built-in types
     "decimal": RuleText("a number", "a number, e.g. 12.5"),
     "nonNegativeInteger": RuleText("a whole number", "a whole number of 0 or more, e.g. 4"),
-    "boolean": RuleText("true or false", "true or false"),
+    "boolean": RuleText("an indicator", "true or false"),
     "dateTime": RuleText("a date and time", "YYYY-MM-DDThh:mm:ss, e.g. 2024-03-01T14:30:00"),
     "date": RuleText("a date", "YYYY-MM-DD, e.g. 2024-03-01"),
     "time": RuleText("a time", "hh:mm:ss, e.g. 14:30:00"),
