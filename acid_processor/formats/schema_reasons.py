@@ -44,17 +44,19 @@ def _area(code: str, *names: str) -> tuple[Field, ...]:
     return tuple(Field((name,), code, code, subtree=True) for name in names)
 
 
-def _party(element: str, label: str, name: str, address: str, bad_name: str, bad_address: str, country: str):
+def _party(
+    element: str, who: str, name: str, address: str, bad_name: str, bad_address: str, country: str
+) -> tuple[Field, ...]:
     """The rows of a shipper or consignee: name, address (street or PO box, city) and country."""
     address_path = (element, "PostalStructuredAddress")
     return (
-        Field((element,), name, codes.INVALID_PARTY, f"the {label}", subtree=True),
-        Field((element, "Name"), name, bad_name, f"the {label}'s name"),
-        Field(address_path, address, bad_address, f"the {label}'s address", subtree=True),
-        Field((*address_path, "StreetName"), address, bad_address, f"the {label}'s street"),
-        Field((*address_path, "PostOfficeBox"), address, bad_address, f"the {label}'s PO box"),
-        Field((*address_path, "CityName"), address, bad_address, f"the {label}'s city"),
-        Field((*address_path, "CountryID"), country, country, f"the {label}'s country"),
+        Field((element,), name, codes.INVALID_PARTY, f"the {who}", subtree=True),
+        Field((element, "Name"), name, bad_name, f"the {who}'s name"),
+        Field(address_path, address, bad_address, f"the {who}'s address", subtree=True),
+        Field((*address_path, "StreetName"), address, bad_address, f"the {who}'s street"),
+        Field((*address_path, "PostOfficeBox"), address, bad_address, f"the {who}'s PO box"),
+        Field((*address_path, "CityName"), address, bad_address, f"the {who}'s city"),
+        Field((*address_path, "CountryID"), country, country, f"the {who}'s country"),
     )
 
 
@@ -409,14 +411,15 @@ class ReasonWriter:
         self, where: str, decl: ElementDecl, line: int | None, elsewhere: str | bool | None = False
     ) -> Reason:
         row, own = field_for(_steps(where))
-        subject = (row.what if row is not None and own else None) or "it"
+        what = row.what if row is not None and own else None
         if decl.type.value is not None:
             noun, allowed = rule_text(decl.type.value)
             if row is not None and own and row.allowed:
                 allowed = row.allowed
-            subject = (row.what if row is not None and own else None) or noun
+            subject = what or noun
             needs = f" ({allowed})" if allowed else ""
         else:
+            subject = what or "it"
             names = [c.name for c in decl.type.required_children]
             needs = f", with {_either(names, 'and')}" if names else ""
         if elsewhere is not False:
@@ -449,7 +452,7 @@ class ReasonWriter:
             detail = f"{label(where)} is repeated: {parent_name} may have {decl.max_occurs} {name} only."
         elif expected:
             present = {_local(c) for c in parent.iterchildren(etree.Element)}
-            before = [name for name in expected if name in present] or expected
+            before = [n for n in expected if n in present] or expected
             detail = f"{label(where)} is out of order: {_either(before)} must come before it."
         else:
             detail = f"{label(where)} is out of order: {parent_name} must follow the order of the schema."
@@ -469,7 +472,8 @@ class ReasonWriter:
         decl = declaration_of(self.root, element)
         attr = decl.type.attributes.get(attribute) if decl is not None else None
         allowed = rule_text(attr.rule)[1] if attr is not None else None
-        code = (row.unit if row is not None else None) or code_for(_steps(where), missing=False)
+        unit = row.unit if row is not None and attribute == "unitCode" else None
+        code = unit or code_for(_steps(where), missing=False)
         needs = f": {allowed} is required" if allowed else " and needs one"
         return Reason(code, f"{label(where)} has no {attribute}{needs}.", path=where, line=line)
 
