@@ -62,8 +62,11 @@ class Checker:
         return CheckResult(mtype.kind, mtype.version, valid, reasons, filing, envelope)
 
     def explain(self, raw: bytes, result: CheckResult) -> list[Reason]:
-        """More words on a schema failure, from the xmlschema library (slow; on request only)."""
+        """The raw words behind a schema failure, for those who want them (slow; on request only):
+        libxml2's own messages, then the xmlschema library's second opinion. The reasons of the
+        result itself stay plain sentences; these follow them, with the same codes."""
         if result.kind is None or result.version is None or result.filing is not None:
             return []
-        return explain(raw, self.registry.path(result.kind, result.version))
-
+        root, _ = self.reader.parse(raw)
+        said = self.registry.libxml2_says(root, result.kind, result.version) if root is not None else []
+        return said + explain(raw, self.registry.path(result.kind, result.version), result.reasons)

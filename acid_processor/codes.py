@@ -38,7 +38,15 @@ XML_TOO_DEEP = "XML_TOO_DEEP"  # nesting deeper than the bound
 XML_TOO_MANY_ELEMENTS = "XML_TOO_MANY_ELEMENTS"  # more elements than the bound
 XML_PROCESSING_INSTRUCTION = "XML_PROCESSING_INSTRUCTION"  # <?...?> other than the XML declaration
 XML_XINCLUDE_FORBIDDEN = "XML_XINCLUDE_FORBIDDEN"  # XInclude elements
-SCHEMA_VIOLATION = "SCHEMA_VIOLATION"  # an XSD error with no more specific PACT code
+SCHEMA_VIOLATION = "SCHEMA_VIOLATION"  # an XSD error no row of formats/schema_reasons.FIELDS covers (rare)
+# Schema failures outside the 7+1 data and the routing, by the part of the message they are in.
+INVALID_HEADER = "INVALID_HEADER"  # message header: ids, names, dates, purpose, parties, signatures
+INVALID_CHARGES = "INVALID_CHARGES"  # prepaid/collect indicators, amounts, currencies, rating, other charges
+INVALID_HANDLING = "INVALID_HANDLING"  # SPH/SSR/OSI lines (SPH carries the security status)
+INVALID_CUSTOMS_INFO = "INVALID_CUSTOMS_INFO"  # OCI lines (the e-CSD) and customs procedure codes
+INVALID_PARTY = "INVALID_PARTY"  # forwarder, notify and other parties; any party's ids and contacts
+INVALID_CARGO_DETAIL = "INVALID_CARGO_DETAIL"  # volumes, packages, HS codes, ULDs, item numbers, ...
+UNEXPECTED_CONTENT = "UNEXPECTED_CONTENT"  # an unknown, misplaced or repeated element or attribute
 AWB_CHECK_DIGIT = "AWB_CHECK_DIGIT"  # the mod-7 check digit does not hold (a warning, see README)
 UNSUPPORTED_PURPOSE = "UNSUPPORTED_PURPOSE"  # a deletion: PACT has no cancellations
 INVALID_DESCRIPTION = "INVALID_DESCRIPTION"  # a description made of junk (digits only, ...)

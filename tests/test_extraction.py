@@ -305,7 +305,7 @@ def test_blank_consignee_name_is_not_read_as_absent(checker):
     name_end = raw.index(b"</Name>", name_start)
     blank = checker.check(raw[:name_start] + b"    " + raw[name_end:])
     # Four blanks pass the schema's minLength and are then found missing by the data-quality check;
-    # had the parser dropped them, the empty element would fail the schema (INVALID_CNE_NAME).
+    # an empty element fails the schema instead, with the same code at the same path.
     assert [(r.code, r.path) for r in blank.reasons] == [
         ("MISSING_CNE_NAME", "Waybill/MasterConsignment/ConsigneeParty/Name")
     ]

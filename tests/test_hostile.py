@@ -213,6 +213,12 @@ def test_checker_refuses_fixture(checker: Checker, name: str) -> None:
     assert_refused(guarded(checker.check, fixture_bytes(name)), EXPECTED[name])
 
 
+def test_too_deep_names_the_limit_not_a_parser_option() -> None:
+    _, reason = guarded(SafeXmlReader().parse, fixture_bytes("deep-nesting-10000.xml"))
+    assert reason.code == codes.XML_TOO_DEEP
+    assert "XML_PARSE_HUGE" not in reason.detail and "nested too deeply" in reason.detail
+
+
 def test_etc_passwd_never_reaches_the_result(checker: Checker) -> None:
     passwd = Path("/etc/passwd")
     if not passwd.is_file() or b"root:" not in passwd.read_bytes():

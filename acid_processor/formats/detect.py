@@ -52,33 +52,47 @@ def detect(root: etree._Element) -> tuple[MessageType | None, Reason | None]:
         if response is not None:
             detail = f"{response} is a message this processor sends, not a filing it accepts."
         else:
-            shown = f"{{{namespace}}}{local}" if namespace else local
+            shown = f"{local} (namespace {namespace})" if namespace else f"{local} (no namespace)"
             detail = (
                 f"The root element {shown} is not a supported filing; expected XFWB (iata:waybill:1 "
                 "Waybill), XFZB, XFHL or XFFM."
             )
         return None, Reason(codes.INVALID_MESSAGE_TYPE, detail, path=local, line=root.sourceline)
     filed = _version(root)
-    version = _VERSION_SPELLINGS.get(filed, filed)
+    version = _VERSION_SPELLINGS.get(filed or "", filed)
     if version not in SUPPORTED_VERSIONS[kind]:
-        shown = repr(filed) if filed else "missing"
-        supported = ", ".join(SUPPORTED_VERSIONS[kind])
-        return None, Reason(
-            codes.INVALID_MESSAGE_TYPE,
-            f"{kind} version {shown} is not supported; supported: {supported}.",
-            path=f"{local}/MessageHeaderDocument/VersionID",
-            line=root.sourceline,
-        )
+        supported = " or ".join(f"{kind} {v}" for v in SUPPORTED_VERSIONS[kind])
+        if filed is None:  # no header at all: say so where the header belongs
+            where, detail = (
+                f"{local}/MessageHeaderDocument",
+                (
+                    f"MessageHeaderDocument is missing: the message header with TypeCode and VersionID is "
+                    f"required ({supported})."
+                ),
+            )
+        elif not filed:
+            where = f"{local}/MessageHeaderDocument/VersionID"
+            state = (
+                "is empty"
+                if root.find(f"{{*}}MessageHeaderDocument/{_VERSION_TAG}") is not None
+                else "is missing"
+            )
+            detail = f"MessageHeaderDocument/VersionID {state}: {supported} is supported."
+        else:
+            where = f"{local}/MessageHeaderDocument/VersionID"
+            detail = f"MessageHeaderDocument/VersionID {filed!r} is not a supported version: {supported}."
+        return None, Reason(codes.INVALID_MESSAGE_TYPE, detail, path=where, line=root.sourceline)
     return MessageType(kind, version, namespace), None
 
 
-def _version(root: etree._Element) -> str:
-    """The first MessageHeaderDocument/VersionID (the header in any namespace or none), stripped:
-    what findtext("{*}MessageHeaderDocument/...") gives, without parsing a path per message."""
+def _version(root: etree._Element) -> str | None:
+    """The first MessageHeaderDocument/VersionID (the header in any namespace or none), stripped;
+    "" when the header has none, None when there is no header."""
     for child in root:
         tag = child.tag
         if isinstance(tag, str) and tag.rpartition("}")[2] == "MessageHeaderDocument":
             for field in child:
                 if field.tag == _VERSION_TAG:
                     return (field.text or "").strip()
-    return ""
+            return ""
+    return None

@@ -221,7 +221,8 @@ def _syntax_reason(exc: etree.XMLSyntaxError) -> Reason:
     elif code == codes.XML_ENTITY_FORBIDDEN:
         detail = f"The message uses an entity that is not one of XML's five predefined ones: {message}."
     elif code == codes.XML_TOO_DEEP:
-        detail = f"The parser's resource limit was hit (nesting too deep or a node too large): {message}."
+        # libxml2 says "use XML_PARSE_HUGE option", which no sender can act on: say the limit instead.
+        detail = "Elements are nested too deeply, or one text is too large, for the parser's limits."
     else:
         detail = f"The message is not well-formed XML: {message}."
     return Reason(code, detail, line=line)

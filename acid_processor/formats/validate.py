@@ -1,21 +1,23 @@
 """Schema validation: the project's XSDs compiled once with lxml, and errors turned into reasons
-with a PACT code, an element path, a line and a sentence a carrier's integrator can act on.
+with a PACT code, the element's own path, a line and a sentence a carrier's integrator can act on
+(formats/schema_reasons.py, from a model of the XSDs read once at start).
 
-lxml's XMLSchema (libxml2) is the hot path. The pure-Python `xmlschema` library is used only to
-explain a document that has already failed, in more detail, on request (`check --explain`).
+lxml's XMLSchema (libxml2) is the hot path. libxml2's own wording, and the pure-Python `xmlschema`
+library's second opinion, are shown only on request (`check --explain`).
 """
 
 from __future__ import annotations
 
 import os
-import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from lxml import etree
 
 from acid_processor import codes
-from acid_processor.formats.xmlpath import element_path, resolve_libxml2_path
+from acid_processor.formats.schema_model import SchemaModel, SchemaModelError
+from acid_processor.formats.schema_reasons import ReasonWriter, code_for
+from acid_processor.formats.xmlpath import element_path, readable_path, resolve_libxml2_path
 from acid_processor.model import Reason
 
 _PACKAGE = Path(__file__).resolve().parents[1]
@@ -58,13 +60,20 @@ def schemas_dir() -> Path:
 
 
 class SchemaRegistry:
-    """Every schema compiled once at start; validation is then one libxml2 call per message."""
+    """Every schema compiled once at start, with the model its reasons are written from;
+    validation is then one libxml2 call per message, and a rejection reads only the model."""
 
     def __init__(self, directory: Path | None = None, kinds: Iterable[tuple[str, str]] | None = None):
         self.directory = directory or schemas_dir()
         self._schemas: dict[tuple[str, str], etree.XMLSchema] = {}
+        self._writers: dict[tuple[str, str], ReasonWriter] = {}
+        model = SchemaModel(self.directory)
         for key in kinds or SCHEMA_FILES:
             self._schemas[key] = _compile(self.directory / SCHEMA_FILES[key])
+            try:
+                self._writers[key] = ReasonWriter(model.root(SCHEMA_FILES[key]), f"{key[0]} {key[1]}")
+            except SchemaModelError as exc:
+                raise SchemaError(exc.path, str(exc).removeprefix(f"{exc.path}: ")) from None
 
     def schema(self, kind: str, version: str) -> etree.XMLSchema:
         return self._schemas[(kind, version)]
@@ -73,18 +82,39 @@ class SchemaRegistry:
         return self.directory / SCHEMA_FILES[(kind, version)]
 
     def validate(self, root: etree._Element, kind: str, version: str) -> list[Reason]:
-        """An empty list when the message is schema-valid, else reasons for its first errors."""
+        """An empty list when the message is schema-valid, else reasons for its first errors, each
+        at the failing element's own path, without libxml2's wording."""
         schema = self._schemas[(kind, version)]
         if schema.validate(root):
             return []
-        reasons = []
+        writer = self._writers[(kind, version)]
+        reasons: list[Reason] = []
+        seen: set[tuple[str, str | None]] = set()
         for entry in schema.error_log:
-            element = resolve_libxml2_path(root, entry.path)
-            where = element_path(element) if element is not None else _readable_path(entry.path)
-            reasons.append(schema_reason(entry.message, where, entry.line))
-            if len(reasons) >= MAX_REASONS:
-                break
+            for reason in writer.reasons(root, entry.message, entry.path, entry.line):
+                if (reason.code, reason.path) in seen:
+                    continue  # libxml2 may report one fault twice (a facet, then the type)
+                seen.add((reason.code, reason.path))
+                reasons.append(reason)
+                if len(reasons) >= MAX_REASONS:
+                    return reasons
         return reasons
+
+    def libxml2_says(self, root: etree._Element, kind: str, version: str) -> list[Reason]:
+        """libxml2's own messages for a refused message, verbatim, each with the code of the reason
+        it gave: for `check --explain`, never for a carrier."""
+        schema = self._schemas[(kind, version)]
+        if schema.validate(root):
+            return []
+        writer = self._writers[(kind, version)]
+        out = []
+        for entry in list(schema.error_log)[:MAX_REASONS]:
+            plain = writer.reasons(root, entry.message, entry.path, entry.line)
+            code = plain[0].code if plain else codes.SCHEMA_VIOLATION
+            element = resolve_libxml2_path(root, entry.path)
+            where = element_path(element) if element is not None else readable_path(entry.path)
+            out.append(Reason(code, f"libxml2 says: {entry.message.strip()}", path=where, line=entry.line))
+        return out
 
 
 def _compile(path: Path) -> etree.XMLSchema:
@@ -101,165 +131,34 @@ def _compile(path: Path) -> etree.XMLSchema:
         raise SchemaError(path, f"not a valid schema: {exc}") from None
 
 
-# --- turning libxml2 messages into reasons ------------------------------------------------------
-
-_CLARK = re.compile(r"\{[^}'\s]*:[^}'\s]*\}")  # {namespace-uri}, not a {3} quantifier or a set
-_PATH_STEP = re.compile(r"^(?:[\w.-]+:)?([\w.-]+)(\[\d+\])?$")
-_EXPECTED = re.compile(r"Expected is(?: one of)? \( ([^)]*) \)")
-
-# Element-path suffixes mapped to (code when missing, code when present but invalid).
-_FIELD_CODES: tuple[tuple[tuple[str, ...], str, str], ...] = (
-    (
-        ("HouseWaybill", "BusinessHeaderDocument", "ID"),
-        codes.MISSING_HOUSE_BILL_NBR,
-        codes.INVALID_HOUSE_BILL_NBR,
-    ),
-    (("BusinessHeaderDocument", "ID"), codes.MISSING_WBL_LINE, codes.BAD_WBL_FORMAT),
-    # An XFHL house line names its house in TransportContractDocument/ID.
-    (
-        ("IncludedHouseConsignment", "TransportContractDocument", "ID"),
-        codes.MISSING_HOUSE_BILL_NBR,
-        codes.INVALID_HOUSE_BILL_NBR,
-    ),
-    (
-        ("IncludedHouseConsignment", "TransportContractDocument"),
-        codes.MISSING_HOUSE_BILL_NBR,
-        codes.MISSING_HOUSE_BILL_NBR,
-    ),
-    (("TransportContractDocument", "ID"), codes.MISSING_WBL_LINE, codes.BAD_WBL_FORMAT),
-    (("IncludedHouseConsignment", "ID"), codes.MISSING_HOUSE_BILL_NBR, codes.INVALID_HOUSE_BILL_NBR),
-    (("ConsignorParty", "Name"), codes.MISSING_SHP_NAME, codes.INVALID_SHP_NAME),
-    (
-        ("ConsignorParty", "PostalStructuredAddress", "CountryID"),
-        codes.MISSING_SHP_CTRY,
-        codes.MISSING_SHP_CTRY,
-    ),
-    (
-        ("ConsignorParty", "PostalStructuredAddress", "CityName"),
-        codes.MISSING_SHP_ADDR,
-        codes.INVALID_SHP_ADDR,
-    ),
-    (
-        ("ConsignorParty", "PostalStructuredAddress", "StreetName"),
-        codes.MISSING_SHP_ADDR,
-        codes.INVALID_SHP_ADDR,
-    ),
-    (("ConsignorParty", "PostalStructuredAddress"), codes.MISSING_SHP_ADDR, codes.MISSING_SHP_ADDR),
-    (("ConsignorParty",), codes.MISSING_SHP_NAME, codes.SCHEMA_VIOLATION),
-    (("ConsigneeParty", "Name"), codes.MISSING_CNE_NAME, codes.INVALID_CNE_NAME),
-    (
-        ("ConsigneeParty", "PostalStructuredAddress", "CountryID"),
-        codes.MISSING_CNE_CTRY,
-        codes.MISSING_CNE_CTRY,
-    ),
-    (
-        ("ConsigneeParty", "PostalStructuredAddress", "CityName"),
-        codes.MISSING_CNE_ADDR,
-        codes.INVALID_CNE_ADDR,
-    ),
-    (
-        ("ConsigneeParty", "PostalStructuredAddress", "StreetName"),
-        codes.MISSING_CNE_ADDR,
-        codes.INVALID_CNE_ADDR,
-    ),
-    (("ConsigneeParty", "PostalStructuredAddress"), codes.MISSING_CNE_ADDR, codes.MISSING_CNE_ADDR),
-    (("ConsigneeParty",), codes.MISSING_CNE_NAME, codes.SCHEMA_VIOLATION),
-    (("IncludedTareGrossWeightMeasure",), codes.MISSING_WEIGHT, codes.INVALID_WEIGHT),
-    (("GrossWeightMeasure",), codes.MISSING_WEIGHT, codes.INVALID_WEIGHT),
-    (("TotalPieceQuantity",), codes.MISSING_BILL_QTY, codes.INVALID_BILL_QTY),
-    (("PieceQuantity",), codes.MISSING_BILL_QTY, codes.INVALID_BILL_QTY),
-    (
-        ("NatureIdentificationTransportCargo", "Identification"),
-        codes.MISSING_CARGO_DESC,
-        codes.MISSING_CARGO_DESC,
-    ),
-    (("SummaryDescription",), codes.MISSING_CARGO_DESC, codes.MISSING_CARGO_DESC),
-    (("MessageHeaderDocument", "TypeCode"), codes.INVALID_MESSAGE_TYPE, codes.INVALID_MESSAGE_TYPE),
-    (("MessageHeaderDocument", "VersionID"), codes.INVALID_MESSAGE_TYPE, codes.INVALID_MESSAGE_TYPE),
-    (("OriginLocation",), codes.INVALID_ROUTING, codes.INVALID_ROUTING),
-    (("FinalDestinationLocation",), codes.INVALID_ROUTING, codes.INVALID_ROUTING),
-    (("SpecifiedLogisticsTransportMovement",), codes.INVALID_ROUTING, codes.INVALID_ROUTING),
-)
-
-_SPECIFIC_WEIGHT_UNIT = ("IncludedTareGrossWeightMeasure", "GrossWeightMeasure")
-
-
-def _steps(path: str | None) -> list[str]:
-    """'/ns2:Waybill/ns2:MasterConsignment/ConsignorParty[2]' -> ['Waybill', 'MasterConsignment', ...]."""
-    out = []
-    for raw in (path or "").split("/"):
-        if not raw:
-            continue
-        m = _PATH_STEP.match(raw)
-        out.append(m.group(1) if m else raw)
-    return out
-
-
-def _readable_path(path: str | None) -> str | None:
-    """The element path without prefixes, keeping positions: Waybill/MasterConsignment/..."""
-    if not path:
-        return None
-    parts = []
-    for raw in path.split("/"):
-        if raw:
-            m = _PATH_STEP.match(raw)
-            parts.append(m.group(1) + (m.group(2) or "") if m else raw)
-    return "/".join(parts)
-
-
-def _classify(steps: list[str], missing: list[str], message: str) -> str:
-    """The PACT code for an error at `steps`, or for a missing child of `steps` when `missing`
-    names the candidates (the first that maps to a code wins)."""
-    candidates = [([*steps, m], True) for m in missing] if missing else [(steps, False)]
-    for path, is_missing in candidates:
-        for suffix, missing_code, invalid_code in _FIELD_CODES:
-            if tuple(path[-len(suffix) :]) == suffix:
-                if not is_missing and path[-1] in _SPECIFIC_WEIGHT_UNIT and "unitCode" in message:
-                    return codes.MISSING_WT_UNITS
-                return missing_code if is_missing else invalid_code
-    return codes.SCHEMA_VIOLATION
-
-
-def schema_reason(message: str, path: str | None, line: int | None) -> Reason:
-    """One schema error as a Reason: the PACT code from the element path (and, for a missing
-    element, the name of what is missing), and the message without namespace noise."""
-    steps = _steps(path)
-    clean = _CLARK.sub("", message).strip()
-    expected = _EXPECTED.search(clean)
-    names = [n.strip() for n in expected.group(1).split(",")] if expected else []
-    if names and "Missing child element" in clean:
-        code = _classify(steps, names, clean)  # the error is on the parent of what is missing
-    elif names and "This element is not expected" in clean:
-        # An element in the wrong place usually means a required sibling before it is missing.
-        code = _classify(steps[:-1], names, clean)
-        if code == codes.SCHEMA_VIOLATION:
-            code = _classify(steps, [], clean)
-    else:
-        code = _classify(steps, [], clean)
-    detail = clean.rstrip(".") + "."
-    if path:
-        detail = f"At {path}: {detail}"
-    return Reason(code, detail, path=path, line=line)
-
-
-def explain(raw: bytes, schema_path: Path, limit: int = MAX_REASONS) -> list[Reason]:
-    """A second opinion from the `xmlschema` library on a document lxml already refused: its
-    messages name the expected content in more words. Slow (pure Python); never on the hot path."""
+def explain(
+    raw: bytes, schema_path: Path, plain: Sequence[Reason] = (), limit: int = MAX_REASONS
+) -> list[Reason]:
+    """A second opinion from the `xmlschema` library on a document lxml already refused, in its own
+    words, each with the code of the plain reason (`plain`) at or below the same element. Slow
+    (pure Python); never on the hot path."""
     import xmlschema  # imported here so the hot path never pays for it
 
     schema = _xmlschema_cache(schema_path)
     resource = xmlschema.XMLResource(raw, defuse="always", allow="none")
     out: list[Reason] = []
     for error in schema.iter_errors(resource):
-        where = _readable_path(error.path)
+        where = readable_path(error.path)
         line = getattr(error, "sourceline", None)
-        reason = _CLARK.sub("", str(error.reason or error.message).strip()).rstrip(".")
+        reason = str(error.reason or error.message).strip().rstrip(".")
         obj = error.obj
         value = obj if isinstance(obj, str) else getattr(getattr(error, "elem", None), "text", None)
         if isinstance(value, str) and value.strip():
             reason += f" (the value filed is {value.strip()[:80]!r})"
-        code = _classify(_steps(where), [], reason)
-        out.append(Reason(code, f"xmlschema explains, at {where}: {reason}.", path=where, line=line))
+        code = next(
+            (
+                r.code
+                for r in plain
+                if r.path and where and (r.path == where or r.path.startswith(where + "/"))
+            ),
+            None,
+        ) or code_for([step.split("[", 1)[0] for step in (where or "").split("/")], missing=False)
+        out.append(Reason(code, f"xmlschema says, at {where}: {reason}.", path=where, line=line))
         if len(out) >= limit:
             break
     return out

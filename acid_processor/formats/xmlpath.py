@@ -47,3 +47,15 @@ def resolve_libxml2_path(root: etree._Element, path: str | None) -> etree._Eleme
             return None
         node = children[index - 1]
     return node
+
+
+def readable_path(path: str | None) -> str | None:
+    """A libxml2 or xmlschema path without prefixes, keeping positions: 'Waybill/MasterConsignment/...'."""
+    if not path:
+        return None
+    parts = []
+    for raw in path.split("/"):
+        if raw:
+            m = _STEP.match(raw)
+            parts.append(m.group(1) + (f"[{m.group(2)}]" if m.group(2) else "") if m else raw)
+    return "/".join(parts)
