@@ -202,8 +202,9 @@ def _lifecycle(table: dict, path: Path) -> LifecyclePolicy:
             raise PolicyError(path, None, f"[lifecycle] {key} = {value!r}: must be 'automatic' or 'officer'")
         values[key] = value
     methods = table.get("min_screening_methods", 2)
-    if isinstance(methods, bool) or not isinstance(methods, int) or methods < 1:
-        raise PolicyError(path, None, "[lifecycle] min_screening_methods must be a whole number >= 1")
+    if isinstance(methods, bool) or not isinstance(methods, int) or methods < 2:
+        # ICS2 asks for two methods in a screening result; a policy may ask for more, never fewer.
+        raise PolicyError(path, None, "[lifecycle] min_screening_methods must be a whole number >= 2")
     return LifecyclePolicy(min_screening_methods=methods, **values)
 
 

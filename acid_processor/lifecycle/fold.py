@@ -89,19 +89,21 @@ def screening_answers(s: Screening, placed_at, policy: LifecyclePolicy) -> bool:
 
 
 def told_for(holds: Iterable[Hold], placed: Iterable[Hold], removed: Iterable[Hold]) -> tuple[Told, ...]:
-    """The carrier's status after an event: the strongest open hold (placed now, or in place), or
-    the removal of the strongest removed hold followed by assessment complete, or complete."""
+    """The carrier's status after an event: a hold of a kind no longer held is told removed; then
+    the strongest open hold (placed now, or in place), or assessment complete."""
+    holds = list(holds)
     open_kinds = {h.kind for h in holds if h.open}
     strongest = next((k for k in reversed(HOLD_KINDS) if k in open_kinds), None)
+    removed_kinds = {h.kind for h in removed} - open_kinds
+    gone = next((k for k in reversed(HOLD_KINDS) if k in removed_kinds), None)
+    told: list[Told] = [Told(gone, REMOVED_STAGE)] if gone is not None else []
     if strongest is not None:
         placed_ids = {h.id for h in placed}
         older = any(h.open and h.kind is strongest and h.id not in placed_ids for h in holds)
-        return (Told(strongest, IN_PLACE if older or not placed_ids else _stage(strongest, placed)),)
-    removed_kinds = {h.kind for h in removed}
-    gone = next((k for k in reversed(HOLD_KINDS) if k in removed_kinds), None)
-    if gone is not None:
-        return (Told(gone, REMOVED_STAGE), Told(Outcome.ASSESSMENT_COMPLETE))
-    return (Told(Outcome.ASSESSMENT_COMPLETE),)
+        told.append(Told(strongest, IN_PLACE if older or not placed_ids else _stage(strongest, placed)))
+    else:
+        told.append(Told(Outcome.ASSESSMENT_COMPLETE))
+    return tuple(told)
 
 
 def _stage(kind: Outcome, placed: Iterable[Hold]) -> str:

@@ -60,6 +60,7 @@ __all__ = ["Lifecycle", "OfficerCommand", "filing_time"]
 JSON = "application/json"
 _TYPES = {Outcome.RFI: "rfi", Outcome.RFS: "rfs", Outcome.DNL: "dnl"}
 ALERT_KEY = "alert.loaded_with_open_hold"
+_UNSET: Any = object()
 
 
 def filing_time(text: str | None, fallback: datetime) -> datetime:
@@ -422,6 +423,7 @@ class Lifecycle:
             a.test_mode,
         )
         rules = self._totals_rules(state)
+        told_before = state.last_status
         event = FilingEvent(
             cause,
             time,
@@ -440,7 +442,7 @@ class Lifecycle:
         # The houses that rely on this master's security declaration or flights are assessed again.
         for house_key in work.get(key).house_keys:
             replies += self._reassess(work, house_key, master, filing_id, time, source_key, cause, decisions)
-        replies += self._master_status(work, key, source_key, cause, always=True)
+        replies += self._master_status(work, key, source_key, cause, always=True, before=told_before)
         return replies
 
     def _manifest(
@@ -495,6 +497,7 @@ class Lifecycle:
             totals=totals,
             subject=subject,
         )
+        told_before = state.last_status
         event = FilingEvent(
             cause,
             time,
@@ -506,7 +509,7 @@ class Lifecycle:
         t = work.fold(state, event)
         replies = self._hold_events(t, source_key, cause)
         if t.assessed:
-            replies += self._master_status(work, key, source_key, cause, always=True)
+            replies += self._master_status(work, key, source_key, cause, always=True, before=told_before)
         return replies
 
     def _departure(
@@ -589,10 +592,11 @@ class Lifecycle:
         return self._master_status(work, master_key, source_key, cause, always=False)
 
     def _master_status(
-        self, work: _Work, key: str, source_key: str, cause: str, *, always: bool
+        self, work: _Work, key: str, source_key: str, cause: str, *, always: bool, before: Any = _UNSET
     ) -> list[OutboundReply]:
         """A consolidation is held while any of its houses (or itself) is held; the carrier hears the
-        master's status when the master is filed, and whenever it changes."""
+        master's status when the master is filed, and whenever it changes. `before`: what the
+        carrier was told before this event (when the event folded into the master itself)."""
         master = work.get(key)
         if not master.current:
             return []  # the master has not been filed: nobody to tell yet
@@ -603,17 +607,25 @@ class Lifecycle:
             if strongest is not None:
                 houses[house_key] = strongest.value
                 kinds.add(strongest)
+        if not master.house_keys and not kinds:
+            # A consolidation with no known house: nothing to clear yet (its XFNM says received);
+            # the carrier has been told nothing more than before.
+            if before is not _UNSET:
+                work.put(replace(master, last_status=before))
+            return []
         derived = next((k for k in reversed(HOLD_KINDS) if k in kinds), None)
-        before = master.last_status or COMPLETE
-        was = None if before == COMPLETE else Outcome(before.split(":")[0])
+        told_before = master.last_status if before is _UNSET else before
+        was = None if told_before in (None, COMPLETE) else Outcome(told_before.split(":")[0])
         if derived is not None:
             told: tuple[Told, ...] = (Told(derived, "in_place" if was is derived else "placed"),)
+            if was is not None and was.strength > derived.strength:
+                told = (Told(was, "removed"), *told)
         elif was is not None:
             told = (Told(was, "removed"), Told(Outcome.ASSESSMENT_COMPLETE))
         else:
             told = (Told(Outcome.ASSESSMENT_COMPLETE),)
         now_status = status_text(told[-1])
-        if not always and now_status == before:
+        if not always and now_status == told_before:
             return []
         master = replace(master, last_status=now_status)
         work.put(master)
