@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 # --- reason codes -------------------------------------------------------------------------------
-# PACT vocabulary for the 7+1 data set (domain.md §3).
+# PACT vocabulary for the 7+1 data set (docs/domain.md §5.3).
 MISSING_WBL_LINE = "MISSING_WBL_LINE"
 BAD_WBL_FORMAT = "BAD_WBL_FORMAT"
 MISSING_HOUSE_BILL_NBR = "MISSING_HOUSE_BILL_NBR"

@@ -1,4 +1,4 @@
-"""Data quality of the 7+1 set, with PACT reason codes (domain.md §3 and §5).
+"""Data quality of the 7+1 set, with PACT reason codes (docs/domain.md §5.3 and §7).
 
 Missing mandatory data rejects the filing. Values that are present but junk (no letters at all, one
 character repeated, only a file extension) cannot be assessed: they are RFI reasons, so the filing

@@ -1,6 +1,6 @@
 """Deterministic outbound message ids: the same filing processed twice gets the same reply ids.
 
-Redelivery is normal in RabbitMQ; downstream de-duplicates on these ids (design.md, "Idempotent by
+Redelivery is normal in RabbitMQ; downstream de-duplicates on these ids (docs/design.md, "Idempotent by
 design"). An id is a UUID version 5 over a fixed namespace and (kind, source key, consignment key).
 """
 

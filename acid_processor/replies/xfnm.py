@@ -2,7 +2,7 @@
 
 Tells the sender whether its message was received or rejected and, for a rejection, the reason
 codes of the data it must fix (PACT vocabulary, e.g. MISSING_CNE_NAME). Codes only: never a rule,
-a list, a score or evidence (design.md: "The carrier learns the outcome, never the reason").
+a list, a score or evidence (docs/design.md: "The carrier learns the outcome, never the reason").
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Realistic, varied, schema-valid synthetic Cargo-XML filings (XFWB direct/consolidation, XFZB, XFHL).
 
 For tests, benchmarks and operators trying the service. Everything comes from the `random.Random`
-passed in, so a seed always gives the same bytes. Content follows domain.md: AWB numbers with a
+passed in, so a seed always gives the same bytes. Content follows docs/domain.md: AWB numbers with a
 correct mod-7 check digit under real-looking airline prefixes, parties from about 27 countries
 (accented names, apostrophes and ampersands, newlines inside long names and streets, postcodes
 present-but-empty where a country has none), specific goods descriptions with 6- to 10-digit HS
@@ -371,7 +371,7 @@ GOODS: tuple[tuple[str, str, float, float, tuple[str, ...]], ...] = (
     ("HUMAN BLOOD PLASMA FOR LABORATORY ANALYSIS", "300212", 2, 10, ("PIL", "COL")),
     ("LIVE TROPICAL ORNAMENTAL FISH", "030111", 5, 20, ("AVI",)),
 )
-# Descriptions that say nothing when used alone (domain.md §5): optional, see `generic_rate`.
+# Descriptions that say nothing when used alone (docs/domain.md §7.2): optional, see `generic_rate`.
 GENERIC_DESCRIPTIONS: tuple[str, ...] = (
     "SPARE PARTS", "GENERAL CARGO", "CONSUMER GOODS", "GIFTS", "SAMPLES", "ELECTRONICS", "PERSONAL EFFECTS",
     "VARIOUS GOODS", "FAK", "STC", "MERCHANDISE", "ACCESSORIES", "PARTS",

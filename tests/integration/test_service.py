@@ -1,5 +1,5 @@
 """The RabbitMQ service end to end: a real broker, a real store, `acid-processor consume` as a
-subprocess. Each test proves one promise of design.md ("never lose a filing", "idempotent by
+subprocess. Each test proves one promise of docs/design.md ("never lose a filing", "idempotent by
 design", "nothing crashes the consumer") with exact counts: what the service must publish is
 computed beforehand by the pure pipeline on the same bytes, and compared with what collector queues
 bound to the outbound exchanges actually received.
