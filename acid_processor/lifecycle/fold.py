@@ -118,10 +118,10 @@ def apply(state: ConsignmentState, event: Event, policy: LifecyclePolicy) -> Tra
         t = _officer(state, event)
     else:
         t = _departure(state, event)
-    s = replace(t.state, last_time=event.time, last_arrival=event.arrival)
+    changes: dict = {"last_time": event.time, "last_arrival": event.arrival}
     if t.told:
-        s = replace(s, last_status=status_text(t.told[-1]))
-    return replace(t, state=s)
+        changes["last_status"] = status_text(t.told[-1])
+    return replace(t, state=replace(t.state, **changes))
 
 
 def replay(base: ConsignmentState, events: Iterable[Event], policy: LifecyclePolicy) -> ConsignmentState:

@@ -215,6 +215,11 @@ def _time_in(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
+def hold_to_json(h: Hold) -> dict[str, Any]:
+    """One hold as plain JSON data."""
+    return _hold_out(h)
+
+
 def _hold_out(h: Hold) -> dict[str, Any]:
     out = {f.name: getattr(h, f.name) for f in dataclasses.fields(h)}
     out["kind"] = h.kind.value

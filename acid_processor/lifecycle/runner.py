@@ -18,6 +18,7 @@ re-assessed), and the master's own status, held while any of its houses is held.
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -52,7 +53,7 @@ from acid_processor.replies import XML, OutboundReply
 from acid_processor.replies.events import lifecycle_event
 from acid_processor.replies.ids import reply_id
 from acid_processor.replies.referral import build_referral, needs_referral, referral_type
-from acid_processor.replies.xcsn import Subject, render_notice, subject_of
+from acid_processor.replies.xcsn import Subject, common_of, render_notice, subject_of
 from acid_processor.store.base import RecordResult, StoreBatch
 
 __all__ = ["Lifecycle", "OfficerCommand", "filing_time"]
@@ -199,6 +200,8 @@ class Lifecycle:
         totals = [s.id for s in self.assessor.policy.rules if s.type == "house_master_totals" and s.enabled]
         self.totals_rule = totals[0] if totals else None
         self.rules_version = self.assessor.rules_version
+        self._masters: OrderedDict[int, Consignment | None] = OrderedDict()
+        self._commons: dict[tuple, Any] = {}
 
     # --- entry points
 
@@ -693,14 +696,27 @@ class Lifecycle:
     def _redecide(
         self, work: _Work, a: Assessment, c: Consignment, master: ConsignmentState
     ) -> Decision | None:
-        raw = work.body(master.current_filing_id)
-        if raw is None:
+        m = self._master_consignment(work, master.current_filing_id)
+        if m is None:
             return None
-        result = self.assessor.checker.check(raw)
-        if result.filing is None or result.filing.master is None:
-            return None
-        c2 = _with_master(c, result.filing.master)
+        c2 = _with_master(c, m)
         return self.assessor.decide(c2, self.assessor.context(a.filing, a.reasons))
+
+    def _master_consignment(self, work: _Work, filing_id: int | None) -> Consignment | None:
+        """A consolidation master's consignment as its stored filing says (filings never change:
+        read once, kept for the next houses of the same master)."""
+        if filing_id is None:
+            return None
+        if filing_id in self._masters:
+            self._masters.move_to_end(filing_id)
+            return self._masters[filing_id]
+        raw = work.body(filing_id)
+        result = self.assessor.checker.check(raw) if raw is not None else None
+        master = result.filing.master if result is not None and result.filing is not None else None
+        self._masters[filing_id] = master
+        if len(self._masters) > 4096:
+            self._masters.popitem(last=False)
+        return master
 
     def _totals_rules(self, master: ConsignmentState) -> tuple[str, ...]:
         """The house-totals rule, when the master's totals and its manifest's lines disagree."""
@@ -734,13 +750,22 @@ class Lifecycle:
     def _xcsn(self, subject: Subject, told: Told, source_key: str, tag: str | None) -> OutboundReply | None:
         # The first status of a filing keeps the id the filing's XCSN always had.
         message_id = reply_id(source_key, "xcsn", subject.consignment_key + (f"\x1e{tag}" if tag else ""))
+        now = datetime.now(UTC).replace(microsecond=0)
+        # The header parties and routing are the same for every status of one filing: render once.
+        key = (now, subject.recipients, subject.conversation_id, subject.issue_time, subject.routing)
+        common = self._commons.get(key)
+        if common is None:
+            if len(self._commons) > 256:
+                self._commons.clear()
+            common = self._commons[key] = common_of(subject, self.profile, now)
         body = render_notice(
             subject,
             told.outcome,
             told.stage,
             profile=self.profile,
             message_id=message_id,
-            now=datetime.now(UTC),
+            now=now,
+            common=common,
         )
         if body is None:
             return None

@@ -21,6 +21,7 @@ from acid_processor.lifecycle.records import (
     Event,
     event_from_json,
     event_to_json,
+    hold_to_json,
     state_from_json,
     state_to_json,
 )
@@ -965,7 +966,7 @@ class StoreBatch:
 
     def _hold_row(self, st: ConsignmentState, h: Any) -> tuple[Any, ...]:
         s = self.store
-        hold = state_to_json(ConsignmentState(key=st.key, holds=(h,)))["holds"][0]
+        hold = hold_to_json(h)
         return (
             h.id,
             st.key,
