@@ -300,17 +300,18 @@ def cmd_consume(ns: argparse.Namespace) -> int:
     from acid_processor.assessment.policy import Policy
     from acid_processor.pipeline import Pipeline
     from acid_processor.replies import load_profile
-    from acid_processor.service import metrics
     from acid_processor.service.consumer import Consumer
+    from acid_processor.service.health import serve_health
 
     settings = _settings(ns)
     logs.configure(settings.log_level)
     policy = Policy.load(Path(settings.rules_dir) if settings.rules_dir else None)
     assessor = Assessor(policy, test_mode=settings.test_mode)
     pipeline = Pipeline(assessor, load_profile(settings.profile), settings.topology)
+    consumer = Consumer(settings, pipeline)
     if settings.metrics_port:
-        metrics.start_exporter(settings.metrics_port)
-    return Consumer(settings, pipeline).run()
+        serve_health(settings.metrics_port, consumer.alive, consumer.ready)
+    return consumer.run()
 
 
 def cmd_topology(ns: argparse.Namespace) -> int:

@@ -46,6 +46,8 @@ class Settings:
     heartbeat: int = 30
     drain_timeout: float = 30.0  # seconds to finish in-flight work on SIGTERM
     reconnect_max_delay: float = 30.0
+    store_retry_max_delay: float = 30.0  # cap of the backoff while the store is unavailable
+    processes: int = 0  # consumer processes under one supervisor; 0: one per core
     metrics_port: int | None = None  # Prometheus exporter; None: off
     officer_accounts: tuple[str, ...] = ()  # AMQP users allowed to send officer commands
     log_level: str = "info"

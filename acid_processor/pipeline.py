@@ -35,6 +35,12 @@ from acid_processor.replies import OutboundReply, Profile, render_acknowledgemen
 # Content types a filing may arrive with; a missing one is accepted (many senders set none).
 XML_CONTENT_TYPES = frozenset({"application/xml", "text/xml", "application/octet-stream", ""})
 AIRLINE_PREFIX_HEADER = "x-airline-prefix"
+REASON_CODE_HEADER = "x-acid-reason-code"
+REASON_DETAIL_HEADER = "x-acid-reason"
+ORIGINAL_MESSAGE_ID_HEADER = "x-acid-original-message-id"
+# Set by `dlq replay` (a fresh token each time): a replayed message that is still dead goes back
+# to the dead-letter queue, once per replay, though the store knows it already.
+REPLAY_HEADER = "x-acid-replay"
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,8 +189,46 @@ class Pipeline:
             first = {"code": dead.code, "path": None, "line": None, "detail": dead.detail}
             first["severity"] = "reject"
             reasons = (first, *reasons)
-        outcome = StoredOutcome(status=DEAD_LETTERED, reasons=reasons)
+        copy = self._dead_letter_copy(delivery, received, dead)
+        outcome = StoredOutcome(status=DEAD_LETTERED, reasons=reasons, outbound=(copy,))
         return Processed(received, outcome, assessment, dead)
+
+    def _dead_letter_copy(
+        self, delivery: Delivery, received: ReceivedMessage, dead: DeadLetter
+    ) -> OutboundMessage:
+        """The raw message for the dead-letter queue, the reason in its headers. Stored like any
+        outbound message, so that a redelivered or repeated copy of the same message is
+        dead-lettered once (the store knows it was confirmed) and a crash before the confirm
+        publishes it again under the same id."""
+        headers = dict(received.headers)
+        headers.update(
+            {
+                REASON_CODE_HEADER: dead.code,
+                REASON_DETAIL_HEADER: dead.detail[:1000],
+                "x-acid-dead-lettered-at": received.received_at.isoformat(),
+                "x-acid-original-routing-key": delivery.routing_key,
+            }
+        )
+        if received.message_id is not None:
+            headers[ORIGINAL_MESSAGE_ID_HEADER] = received.message_id
+        replay = _text(received.headers.get(REPLAY_HEADER))
+        suffix = f"|replay-{replay}" if replay else ""
+        return OutboundMessage(
+            message_id=f"dlq|{received.message_id or ''}|{received.body_hash}{suffix}",
+            exchange=self.topology.dead_letter_exchange,
+            routing_key=self.topology.filings_queue,
+            kind="dead-letter",
+            content_type=delivery.content_type or "application/octet-stream",
+            body=delivery.body,
+            headers=headers,
+        )
+
+
+def _text(value: Any) -> str | None:
+    """A header value as text (AMQP headers arrive as bytes or str)."""
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    return value if isinstance(value, str) and value else None
 
 
 def _header_prefix(headers: dict[str, Any]) -> str | None:

@@ -102,9 +102,25 @@ def test_messages_nobody_can_be_answered_for_are_dead_lettered_with_the_specific
 ):
     p = deliver(pipeline, fixture)
     assert p.dead_letter is not None and p.dead_letter.code == code
-    assert p.outcome.status == "dead_lettered" and p.outcome.outbound == ()
+    assert p.outcome.status == "dead_lettered"
     assert p.outcome.reasons[0]["code"] == code
     assert p.received.body == (FIXTURES / fixture).read_bytes()  # the raw message is kept
+    # Its only outbound message is the raw copy for the dead-letter queue, the reason in headers,
+    # under an id derived from the message: a redelivered copy is dead-lettered once.
+    (copy,) = p.outcome.outbound
+    assert copy.kind == "dead-letter" and copy.body == p.received.body
+    assert copy.exchange == pipeline.topology.dead_letter_exchange
+    assert copy.headers["x-acid-reason-code"] == code
+    assert copy.message_id == f"dlq|{p.received.message_id or ''}|{p.received.body_hash}"
+
+
+def test_a_replayed_dead_message_gets_a_dead_letter_copy_of_its_own_per_replay(pipeline):
+    first = deliver(pipeline, "hostile/billion-laughs.xml")
+    r1 = deliver(pipeline, "hostile/billion-laughs.xml", headers={"x-acid-replay": b"aaa"})
+    r2 = deliver(pipeline, "hostile/billion-laughs.xml", headers={"x-acid-replay": b"bbb"})
+    ids = [p.outcome.outbound[0].message_id for p in (first, r1, r2)]
+    assert len(set(ids)) == 3 and ids[1].endswith("|replay-aaa") and ids[2].endswith("|replay-bbb")
+    assert {p.outcome.outbound[0].headers["x-acid-original-message-id"] for p in (first, r1, r2)} == {"m-1"}
 
 
 def test_an_unreadable_message_with_an_airline_header_is_answered_instead(pipeline):

@@ -14,7 +14,12 @@ import pika
 from pika.spec import BasicProperties
 
 from acid_processor.config import Settings
-from acid_processor.service.consumer import REASON_CODE_HEADER, REASON_DETAIL_HEADER
+from acid_processor.pipeline import (
+    ORIGINAL_MESSAGE_ID_HEADER,
+    REASON_CODE_HEADER,
+    REASON_DETAIL_HEADER,
+    REPLAY_HEADER,
+)
 from acid_processor.service.topology import declare
 
 _PUBLISH_NS = uuid.UUID("6f0e3c52-2b0e-4f5e-9d6a-0c4a7cf3b1d1")
@@ -23,6 +28,8 @@ _ACID_HEADERS = (
     REASON_DETAIL_HEADER,
     "x-acid-dead-lettered-at",
     "x-acid-original-routing-key",
+    ORIGINAL_MESSAGE_ID_HEADER,
+    REPLAY_HEADER,
 )
 
 
@@ -133,11 +140,14 @@ def replay_dead_letters(settings: Settings, message_id: str | None = None, limit
             headers = {
                 k: v for k, v in (props.headers or {}).items() if k not in _ACID_HEADERS and k != "x-death"
             }
+            # A fresh token per replay: if the message is still dead, it comes back to this queue
+            # (the store already knows it, so without the token it would be answered as a duplicate).
+            headers[REPLAY_HEADER] = uuid.uuid4().hex
             key = _text((props.headers or {}).get("x-acid-original-routing-key")) or "filing"
             out = BasicProperties(
                 content_type=props.content_type,
                 message_id=props.message_id,
-                headers=headers or None,
+                headers=headers,
                 delivery_mode=2,
                 correlation_id=props.correlation_id,
                 type=props.type,

@@ -37,6 +37,7 @@ __all__ = [
     "SqlAuditStore",
     "StoredFiling",
     "body_sha256",
+    "is_transient",
     "open_store",
 ]
 
@@ -62,3 +63,28 @@ def open_store(url: str) -> SqlAuditStore:
         f"unsupported audit store URL {shown!r}: expected sqlite:///path/to/file.sqlite3, sqlite:///:memory:"
         " or postgresql://host:port/dbname"
     )
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Whether a store error is the kind that goes away: a database that is down, restarting,
+    failing over, unreachable or locked, a deadlock or serialisation conflict (the transaction is
+    retried whole), a volume that is not there. A programming error (bad SQL, a constraint
+    violated, a wrong value) is not: retrying it would only repeat it."""
+    import sqlite3
+
+    if isinstance(exc, sqlite3.OperationalError):
+        text = str(exc).lower()
+        return not any(
+            w in text for w in ("syntax error", "no such table", "no such column", "has no column")
+        )
+    if isinstance(exc, OSError):
+        return True
+    try:
+        import psycopg
+    except ImportError:  # pragma: no cover - psycopg is a dependency
+        return False
+    if isinstance(
+        exc, psycopg.errors.ProgrammingError | psycopg.errors.DataError | psycopg.errors.IntegrityError
+    ):
+        return False
+    return isinstance(exc, psycopg.OperationalError | psycopg.InterfaceError)

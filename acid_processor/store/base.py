@@ -374,6 +374,10 @@ class SqlAuditStore(ABC):
     def close(self) -> None:
         """Close the connection."""
 
+    @abstractmethod
+    def reconnect(self) -> None:
+        """Drop the connection and open a new one (after the database came back)."""
+
     def _lock_keys(self, keys: Sequence[str]) -> None:  # noqa: B027 - optional hook
         """Lock consignments by key until the transaction ends, existing or not (SQLite: nothing to
         do, its single writer already serialises write transactions)."""

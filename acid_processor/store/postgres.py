@@ -7,6 +7,7 @@ URL puts the tables in that schema (created if missing), which is how tests and 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 from collections.abc import Iterator, Sequence
@@ -59,20 +60,35 @@ class PostgresAuditStore(SqlAuditStore):
 
     def __init__(self, url: str, *, connect_timeout_s: int = 10) -> None:
         """Connect to `url` (postgresql://...[?schema=NAME]) and create the schema and tables if missing."""
-        conninfo, schema = split_schema(url)
-        # autocommit: reads need no transaction; writes open one explicitly in _tx().
-        self._conn = psycopg.connect(conninfo, autocommit=True, connect_timeout=connect_timeout_s)
+        self._conninfo, self._schema = split_schema(url)
+        self._connect_timeout_s = connect_timeout_s
+        self._conn = self._open()
         try:
-            if schema:
-                exists = self._conn.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", (schema,))
-                if exists.fetchone() is None:
-                    create = sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema))
-                    self._conn.execute(create)
-                self._conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(schema)))
             self._create_schema()
         except BaseException:
             self._conn.close()
             raise
+
+    def _open(self) -> psycopg.Connection[Any]:
+        # autocommit: reads need no transaction; writes open one explicitly in _tx().
+        conn = psycopg.connect(self._conninfo, autocommit=True, connect_timeout=self._connect_timeout_s)
+        try:
+            if self._schema:
+                exists = conn.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", (self._schema,))
+                if exists.fetchone() is None:
+                    create = sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(self._schema))
+                    conn.execute(create)
+                conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(self._schema)))
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def reconnect(self) -> None:
+        """A new connection (after a fail-over, a restart or a network cut of the database)."""
+        with contextlib.suppress(Exception):
+            self._conn.close()
+        self._conn = self._open()
 
     def _run(self, statement: str, params: Sequence[Any] = ()) -> psycopg.Cursor[Any]:
         return self._conn.execute(statement.replace("?", "%s"), [_text(p) for p in params])  # type: ignore[arg-type]

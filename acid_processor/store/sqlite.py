@@ -7,6 +7,7 @@ with them the filing and the knowledge that it was already answered. Batching (r
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 from collections.abc import Iterator, Sequence
@@ -30,18 +31,32 @@ class SQLiteAuditStore(SqlAuditStore):
 
     def __init__(self, path: str, *, busy_timeout_s: float = 30.0) -> None:
         """Open (and create if missing) the database file at `path`, or ':memory:'."""
-        if path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self._path = path
+        self._busy_timeout_s = busy_timeout_s
+        self._conn = self._open()
+        self._create_schema()
+
+    def _open(self) -> sqlite3.Connection:
+        if self._path != ":memory:":
+            Path(self._path).parent.mkdir(parents=True, exist_ok=True)
         # isolation_level=None: no implicit transactions; _tx() issues BEGIN/COMMIT itself.
         # check_same_thread=False: the store may be created on one thread and used on another,
         # but only ever by one thread at a time.
-        self._conn = sqlite3.connect(
-            path, isolation_level=None, check_same_thread=False, timeout=busy_timeout_s
+        conn = sqlite3.connect(
+            self._path, isolation_level=None, check_same_thread=False, timeout=self._busy_timeout_s
         )
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        self._conn.execute("PRAGMA synchronous=FULL")
-        self._conn.execute("PRAGMA foreign_keys=ON")
-        self._create_schema()
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=FULL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        return conn
+
+    def reconnect(self) -> None:
+        """Open the file again (after an I/O error, or a volume that came back)."""
+        if self._path == ":memory:":
+            return  # an in-memory database cannot come back: keep what there is
+        with contextlib.suppress(sqlite3.Error):
+            self._conn.close()
+        self._conn = self._open()
 
     def _run(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
         return self._conn.execute(sql, params)

@@ -223,6 +223,11 @@ def test_bad_input_is_dead_lettered_or_answered_and_the_consumer_survives(harnes
     assert h.store.find(header_id, want[header_id].received.body_hash).status == "accepted"
 
     t = h.topology
+    # The dead-letter copies are outbound messages like the replies: stored, then published.
+    h.wait_until("nothing pending", lambda: h.stats()["outbound_pending"] == 0, 30, consumer)
+    # The broker's count trails its confirms by a moment (quorum queue); it must reach exactly
+    # one copy per dead message and stay there.
+    h.wait_until("every dead letter counted", lambda: h.depth(t.dead_letter_queue) >= len(dead), 10, consumer)
     assert h.depth(t.dead_letter_queue) == len(dead)
     listed = h.cli("dlq", "list", "--json")
     assert listed.returncode == 0, listed.stderr
