@@ -295,6 +295,10 @@ def _settings(ns: argparse.Namespace):
 
 
 def cmd_consume(ns: argparse.Namespace) -> int:
+    import os
+
+    import structlog
+
     from acid_processor import logs
     from acid_processor.assessment.engine import Assessor
     from acid_processor.assessment.policy import Policy
@@ -302,16 +306,30 @@ def cmd_consume(ns: argparse.Namespace) -> int:
     from acid_processor.replies import load_profile
     from acid_processor.service.consumer import Consumer
     from acid_processor.service.health import serve_health
+    from acid_processor.service.supervisor import Supervisor
 
     settings = _settings(ns)
     logs.configure(settings.log_level)
+    processes = ns.processes if ns.processes is not None else settings.processes
+    if processes < 0:
+        raise UsageError("--processes: a number of processes, 0 for one per core")
+    processes = processes or os.cpu_count() or 1
+    # Loaded once, before any fork: the children share the policy and its lists copy-on-write.
     policy = Policy.load(Path(settings.rules_dir) if settings.rules_dir else None)
     assessor = Assessor(policy, test_mode=settings.test_mode)
     pipeline = Pipeline(assessor, load_profile(settings.profile), settings.topology)
-    consumer = Consumer(settings, pipeline)
-    if settings.metrics_port:
-        serve_health(settings.metrics_port, consumer.alive, consumer.ready)
-    return consumer.run()
+
+    def consume(index: int) -> int:
+        if processes > 1:
+            structlog.contextvars.bind_contextvars(process=index)
+        consumer = Consumer(settings, pipeline)
+        if settings.metrics_port:  # one port per process: base, base + 1, ...
+            serve_health(settings.metrics_port + index, consumer.alive, consumer.ready)
+        return consumer.run()
+
+    if processes == 1:
+        return consume(0)
+    return Supervisor(processes, consume, drain_timeout=settings.drain_timeout).run()
 
 
 def cmd_topology(ns: argparse.Namespace) -> int:
@@ -550,6 +568,14 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     consume = with_config(sub.add_parser("consume", help="run the RabbitMQ service until SIGTERM"))
+    consume.add_argument(
+        "--processes",
+        type=int,
+        default=None,
+        metavar="N",
+        help="consumer processes under one supervisor (default: ACID_PROCESSES, else one per core);"
+        " process i serves health and metrics on ACID_METRICS_PORT + i",
+    )
     consume.set_defaults(func=cmd_consume)
 
     topology = with_config(sub.add_parser("topology", help="declare the broker topology and print it"))

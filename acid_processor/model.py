@@ -472,6 +472,10 @@ class Assessment:
 ACCEPTED = "accepted"
 REJECTED = "rejected"
 DEAD_LETTERED = "dead_lettered"
+# Set by `dlq replay` on each message it re-injects (a fresh token each time). A replayed message
+# the store holds as dead-lettered is processed again: still dead, it goes back to the dead-letter
+# queue; now fine (the cause was fixed), its stored filing is revived and it is answered.
+REPLAY_HEADER = "x-acid-replay"
 STATUSES: frozenset[str] = frozenset({ACCEPTED, REJECTED, DEAD_LETTERED})
 
 

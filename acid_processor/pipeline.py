@@ -22,6 +22,7 @@ from acid_processor.model import (
     ACCEPTED,
     DEAD_LETTERED,
     REJECTED,
+    REPLAY_HEADER,
     Assessment,
     Decision,
     DecisionRecord,
@@ -38,9 +39,6 @@ AIRLINE_PREFIX_HEADER = "x-airline-prefix"
 REASON_CODE_HEADER = "x-acid-reason-code"
 REASON_DETAIL_HEADER = "x-acid-reason"
 ORIGINAL_MESSAGE_ID_HEADER = "x-acid-original-message-id"
-# Set by `dlq replay` (a fresh token each time): a replayed message that is still dead goes back
-# to the dead-letter queue, once per replay, though the store knows it already.
-REPLAY_HEADER = "x-acid-replay"
 
 
 @dataclass(frozen=True, slots=True)

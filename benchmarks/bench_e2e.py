@@ -1,9 +1,10 @@
 """End-to-end throughput of the RabbitMQ service against its two bounds, in one run of this script:
 
-- end to end: `acid-processor consume` (a subprocess, SQLite store in a temp dir, default prefetch
-  and batch unless --prefetch/--batch) drains a quorum filings queue pre-filled with n synthetic
-  filings. Timed from the start of the consumer process to the moment the store holds every
-  filing's outcome and every reply is confirmed (count == n and outbound_pending == 0). Nothing is
+- end to end: `acid-processor consume --processes P` (a subprocess, SQLite store in a temp dir,
+  default prefetch and batch unless --prefetch/--batch) drains a quorum filings queue pre-filled
+  with n synthetic filings, with 1 and with 2 consumer processes (--processes 1,2) in every run.
+  Timed from the start of the consumer process to the moment the store holds every filing's
+  outcome and every reply is confirmed (count == n and outbound_pending == 0). Nothing is
   subtracted; the start-up cost (process start to first stored outcome) is shown separately.
 - in-process: what the consumer's worker does, on one core, without the broker: `Pipeline.process`
   (safe parse, validate, extract, assess, acknowledgement) and the lifecycle (`Lifecycle.record`:
@@ -21,9 +22,11 @@ consolidation masters of the corpus (some arriving before their master), and abo
 (a later issue time, a changed weight) of earlier filings.
 
 Run:    .venv/bin/python benchmarks/bench_e2e.py [--n 20000] [--runs 3] [--prefetch P] [--batch B]
-                                                 [--profile]
-Target: end to end / in-process >= 0.60. Rates are filings per second, median of the runs; every run
-is listed. Every exchange and queue gets a unique name per run and is deleted afterwards.
+                                                 [--processes 1,2] [--store postgres] [--profile]
+Targets: end to end (1 process) / in-process >= 0.60; 2 processes / 1 process >= 1.5.
+--store postgres puts the store in a fresh schema of ACID_TEST_PG_URL (dropped afterwards).
+Rates are filings per second, median of the runs; every run is listed. Every exchange and queue
+gets a unique name per run and is deleted afterwards.
 --profile adds one more end-to-end run with cProfile in both consumer threads (I/O and worker),
 set up by this script in the child process (the consumer's code is not changed).
 """
@@ -37,6 +40,7 @@ import gc
 import io
 import os
 import pstats
+import shutil
 import signal
 import sqlite3
 import statistics
@@ -62,7 +66,9 @@ from acid_processor.config import Settings, Topology  # noqa: E402
 from acid_processor.service.topology import declare  # noqa: E402
 
 AMQP_URL = os.environ.get("ACID_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/%2F")
+PG_URL = os.environ.get("ACID_TEST_PG_URL", "postgresql://127.0.0.1:5432/test")
 TARGET = 0.60
+TARGET_SCALING = 1.5
 
 
 # --- publishing -------------------------------------------------------------------------------------
@@ -187,7 +193,7 @@ def topology_for(run: str) -> Topology:
     )
 
 
-def env_for(t: Topology, store_url: str, args: argparse.Namespace) -> dict[str, str]:
+def env_for(t: Topology, store_url: str, args: argparse.Namespace, processes: int = 1) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ACID_")}
     env.update(
         {
@@ -203,6 +209,7 @@ def env_for(t: Topology, store_url: str, args: argparse.Namespace) -> dict[str, 
             "ACID_UNROUTED_QUEUE": t.unrouted_queue,
             "ACID_COMMANDS_EXCHANGE": t.commands_exchange,
             "ACID_COMMANDS_QUEUE": t.commands_queue,
+            "ACID_PROCESSES": str(processes),
         }
     )
     if args.prefetch:
@@ -212,7 +219,60 @@ def env_for(t: Topology, store_url: str, args: argparse.Namespace) -> dict[str, 
     return env
 
 
-def run_e2e(bodies: list[bytes], args: argparse.Namespace, profile_dir: Path | None = None) -> E2E:
+class StoreReader:
+    """Reads the consumer's store while it works: an SQLite file (created by the consumer) or a
+    PostgreSQL schema (created here, dropped by `drop`)."""
+
+    def __init__(self, kind: str, tmp: Path, run: str) -> None:
+        self.kind = kind
+        self.conn: Any = None
+        if kind == "sqlite":
+            self.path = tmp / "audit.sqlite3"
+            self.url = f"sqlite:///{self.path}"
+        else:
+            self.schema = f"bench_{run}"
+            self.url = f"{PG_URL}?schema={self.schema}"
+
+    def query(self, sql: str) -> list[tuple] | None:
+        """Rows, or None while the store is not there yet."""
+        try:
+            if self.conn is None:
+                if self.kind == "sqlite":
+                    if not self.path.exists():
+                        return None
+                    self.conn = sqlite3.connect(self.path, timeout=30)
+                else:
+                    import psycopg
+
+                    self.conn = psycopg.connect(PG_URL, autocommit=True)
+                    self.conn.execute(f'SET search_path TO "{self.schema}"')
+            return list(self.conn.execute(sql).fetchall())
+        except Exception:
+            self.close()
+            return None
+
+    def close(self) -> None:
+        if self.conn is not None:
+            with contextlib.suppress(Exception):
+                self.conn.close()
+            self.conn = None
+
+    def drop(self) -> None:
+        self.close()
+        if self.kind == "postgres":
+            import psycopg
+
+            with psycopg.connect(PG_URL, autocommit=True) as db:
+                db.execute(f'DROP SCHEMA IF EXISTS "{self.schema}" CASCADE')
+
+
+def _ts(value: Any) -> datetime:
+    return value if isinstance(value, datetime) else datetime.fromisoformat(value)
+
+
+def run_e2e(
+    bodies: list[bytes], args: argparse.Namespace, profile_dir: Path | None = None, processes: int = 1
+) -> E2E:
     n = len(bodies)
     run = uuid.uuid4().hex[:10]
     t = topology_for(run)
@@ -229,7 +289,7 @@ def run_e2e(bodies: list[bytes], args: argparse.Namespace, profile_dir: Path | N
     exchanges = [t.inbound_exchange, t.dead_letter_exchange, t.unrouted_exchange, t.commands_exchange]
     exchanges += [t.carriers_exchange, t.targeting_exchange]
     tmp = Path(tempfile.mkdtemp(prefix="bench-e2e-"))
-    db = tmp / "audit.sqlite3"
+    reader = StoreReader(args.store, tmp, run)
     proc = None
     try:
         conn = blocking()
@@ -243,7 +303,7 @@ def run_e2e(bodies: list[bytes], args: argparse.Namespace, profile_dir: Path | N
             [(t.inbound_exchange, "filing", b, xml_props(f"bench-{i}")) for i, b in enumerate(bodies)]
         )
 
-        env = env_for(t, f"sqlite:///{db}", args)
+        env = env_for(t, reader.url, args, processes)
         cmd = [sys.executable, "-m", "acid_processor", "consume"]
         if profile_dir is not None:
             cmd = [sys.executable, __file__, "--child-profile", str(profile_dir)]
@@ -253,7 +313,6 @@ def run_e2e(bodies: list[bytes], args: argparse.Namespace, profile_dir: Path | N
         log.close()
         first = None
         done = None
-        reader = None
         while done is None:
             if proc.poll() is not None:
                 raise RuntimeError(
@@ -261,39 +320,30 @@ def run_e2e(bodies: list[bytes], args: argparse.Namespace, profile_dir: Path | N
                 )
             if time.perf_counter() - started > 1800:
                 raise RuntimeError("timed out")
-            if reader is None and db.exists():
-                with contextlib.suppress(sqlite3.Error):
-                    reader = sqlite3.connect(db, timeout=30)
-                    reader.execute("SELECT 1 FROM filings LIMIT 1")
-            if reader is not None:
-                try:
-                    (count,) = reader.execute("SELECT COUNT(*) FROM filings").fetchone()
-                    if count and first is None:
-                        first = time.perf_counter()
-                    if count >= n:
-                        (pending,) = reader.execute(
-                            "SELECT COUNT(*) FROM outbound WHERE NOT published"
-                        ).fetchone()
-                        if pending == 0:
-                            done = time.perf_counter()
-                except sqlite3.Error:
-                    reader.close()
-                    reader = None
+            rows = reader.query("SELECT COUNT(*) FROM filings")
+            if rows:
+                (count,) = rows[0]
+                if count and first is None:
+                    first = time.perf_counter()
+                if count >= n:
+                    pending = reader.query("SELECT COUNT(*) FROM outbound WHERE NOT published")
+                    if pending and pending[0][0] == 0:
+                        done = time.perf_counter()
             time.sleep(0.05)
         assert first is not None
         # Checks: all stored once, nothing dead-lettered; timings of the pipeline from the store itself.
-        (stored, dead) = reader.execute(
-            "SELECT COUNT(*), COALESCE(SUM(status = 'dead_lettered'), 0) FROM filings"
-        ).fetchone()
+        ((stored, dead),) = reader.query(
+            "SELECT COUNT(*), COALESCE(SUM(CASE WHEN status = 'dead_lettered' THEN 1 ELSE 0 END), 0)"
+            " FROM filings"
+        )
         lags = sorted(
-            (datetime.fromisoformat(p) - datetime.fromisoformat(r)).total_seconds() * 1000
-            for r, p in reader.execute(
+            (_ts(p) - _ts(r)).total_seconds() * 1000
+            for r, p in reader.query(
                 "SELECT f.recorded_at, MAX(o.published_at) FROM filings f"
-                " JOIN outbound o ON o.filing_id = f.id GROUP BY f.id"
+                " JOIN outbound o ON o.filing_id = f.id GROUP BY f.id, f.recorded_at"
             )
         )
-        (batches,) = reader.execute("SELECT COUNT(DISTINCT recorded_at) FROM filings").fetchone()
-        reader.close()
+        ((batches,),) = reader.query("SELECT COUNT(DISTINCT recorded_at) FROM filings")
         if stored != n or dead:
             raise RuntimeError(f"stored {stored} of {n}, {dead} dead-lettered")
         proc.send_signal(signal.SIGTERM)
@@ -313,10 +363,9 @@ def run_e2e(bodies: list[bytes], args: argparse.Namespace, profile_dir: Path | N
         if proc is not None and proc.poll() is None:
             proc.kill()
             proc.wait()
+        reader.drop()
         delete(queues, exchanges)
-        for f in tmp.iterdir():
-            f.unlink()
-        tmp.rmdir()
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 # --- bare relay ---------------------------------------------------------------------------------------
@@ -493,9 +542,9 @@ def lifecycle_corpus(n: int, seed: int) -> tuple[list[bytes], dict[str, float]]:
 def child_profile(out_dir: Path) -> int:
     """Run `acid-processor consume` with cProfile in the I/O (main) thread and in the worker thread."""
     from acid_processor import cli
-    from acid_processor.service import consumer
+    from acid_processor.service import worker
 
-    work = consumer.Consumer._work
+    work = worker.Worker.run
 
     def profiled_work(self: Any) -> None:
         prof = cProfile.Profile()
@@ -506,11 +555,11 @@ def child_profile(out_dir: Path) -> int:
             prof.disable()
             prof.dump_stats(out_dir / "worker.prof")
 
-    consumer.Consumer._work = profiled_work  # type: ignore[method-assign]
+    worker.Worker.run = profiled_work  # type: ignore[method-assign]
     prof = cProfile.Profile()
     prof.enable()
     try:
-        return cli.main(["consume"])
+        return cli.main(["consume", "--processes", "1"])
     finally:
         prof.disable()
         prof.dump_stats(out_dir / "io.prof")
@@ -537,6 +586,10 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--prefetch", type=int, default=None, help="ACID_PREFETCH (default: the service's)")
     ap.add_argument("--batch", type=int, default=None, help="ACID_BATCH_SIZE (default: the service's)")
+    ap.add_argument(
+        "--processes", default="1,2", help="consumer process counts to measure in every run (default 1,2)"
+    )
+    ap.add_argument("--store", choices=("sqlite", "postgres"), default="sqlite")
     ap.add_argument("--profile", action="store_true", help="one more end-to-end run under cProfile")
     ap.add_argument("--child-profile", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -560,18 +613,22 @@ def main() -> int:
     batch = args.batch or defaults.batch_size
     run_inprocess(pipeline, bodies[:200], batch)  # warm up (lazy policy indexes, schema caches)
 
-    e2e: list[E2E] = []
+    counts = [int(x) for x in args.processes.split(",")]
+    e2e: dict[int, list[E2E]] = {c: [] for c in counts}
     inproc: list[InProcess] = []
     relay: list[float] = []
+    print(f"store: {args.store}; consumer processes: {', '.join(map(str, counts))}; {os.cpu_count()} cores")
     for i in range(args.runs):
-        e2e.append(run_e2e(bodies, args))
-        r = e2e[-1]
-        print(
-            f"run {i + 1}: end to end {r.rate:7.0f}/s ({r.seconds:.1f}s; start-up {r.startup:.2f}s;"
-            f" after first outcome {r.steady:.0f}/s; commit->confirmed median {r.confirm_lag_ms[0]:.0f} ms,"
-            f" p95 {r.confirm_lag_ms[1]:.0f} ms; {r.batches} commits; prefill {r.prefill:.1f}s)",
-            flush=True,
-        )
+        for c in counts:
+            e2e[c].append(run_e2e(bodies, args, processes=c))
+            r = e2e[c][-1]
+            print(
+                f"run {i + 1}: end to end, {c} process{'es' if c > 1 else ''}: {r.rate:7.0f}/s"
+                f" ({r.seconds:.1f}s; start-up {r.startup:.2f}s; after first outcome {r.steady:.0f}/s;"
+                f" commit->confirmed median {r.confirm_lag_ms[0]:.0f} ms, p95 {r.confirm_lag_ms[1]:.0f} ms;"
+                f" {r.batches} commits; prefill {r.prefill:.1f}s)",
+                flush=True,
+            )
         inproc.append(run_inprocess(pipeline, bodies, batch))
         x = inproc[-1]
         print(
@@ -582,13 +639,19 @@ def main() -> int:
         relay.append(run_relay(bodies, prefetch))
         print(f"run {i + 1}: bare relay {relay[-1]:7.0f}/s", flush=True)
 
-    m_e2e = statistics.median(r.rate for r in e2e)
+    medians = {c: statistics.median(r.rate for r in e2e[c]) for c in counts}
     m_in = statistics.median(x.rate for x in inproc)
     m_relay = statistics.median(relay)
     print()
-    print(f"end to end   {m_e2e:8.0f} filings/s   (median of {', '.join(f'{r.rate:.0f}' for r in e2e)})")
-    steady, startup = statistics.median(r.steady for r in e2e), statistics.median(r.startup for r in e2e)
-    print(f"  excluding start-up {steady:.0f}/s; start-up {startup:.2f}s")
+    for c in counts:
+        rs = e2e[c]
+        steady = statistics.median(r.steady for r in rs)
+        startup = statistics.median(r.startup for r in rs)
+        print(
+            f"end to end, {c} proc {medians[c]:8.0f} filings/s"
+            f"   (median of {', '.join(f'{r.rate:.0f}' for r in rs)});"
+            f" excluding start-up {steady:.0f}/s; start-up {startup:.2f}s"
+        )
     print(f"in-process   {m_in:8.0f} filings/s   (median of {', '.join(f'{x.rate:.0f}' for x in inproc)})")
     print(
         f"  per filing: pipeline {statistics.median(x.pipeline_us for x in inproc):.0f} us,"
@@ -596,16 +659,21 @@ def main() -> int:
         f" {statistics.median(x.lifecycle_us for x in inproc):.0f} us"
     )
     print(f"bare relay   {m_relay:8.0f} msgs/s      (median of {', '.join(f'{x:.0f}' for x in relay)})")
-    ratio = m_e2e / m_in
+    one = medians[counts[0]]
+    ratio = one / m_in
     print(
-        f"end to end / in-process = {ratio:.2f}"
+        f"end to end ({counts[0]} proc) / in-process = {ratio:.2f}"
         f"  (target >= {TARGET:.2f}: {'met' if ratio >= TARGET else 'MISSED'})"
     )
-    print(f"end to end / bare relay = {m_e2e / m_relay:.2f}")
+    print(f"end to end ({counts[0]} proc) / bare relay = {one / m_relay:.2f}")
+    for c in counts[1:]:
+        scale = medians[c] / one
+        verdict = f"  (target >= {TARGET_SCALING:.1f}: {'met' if scale >= TARGET_SCALING else 'MISSED'})"
+        print(f"{c} processes / {counts[0]} process = {scale:.2f}" + (verdict if c == 2 else ""))
 
     if args.profile:
         with tempfile.TemporaryDirectory(prefix="bench-e2e-prof-") as d:
-            r = run_e2e(bodies, args, profile_dir=Path(d))
+            r = run_e2e(bodies, args, profile_dir=Path(d), processes=1)
             print(f"\nprofiled run: end to end {r.rate:.0f}/s (cProfile slows both threads)")
             show_profile(Path(d) / "worker.prof", "worker thread")
             show_profile(Path(d) / "io.prof", "I/O thread (main)")

@@ -16,7 +16,7 @@ from acid_processor.assessment.policy import Policy
 from acid_processor.codes import WRONG_CONTENT_TYPE
 from acid_processor.config import Topology
 from acid_processor.lifecycle.runner import Lifecycle
-from acid_processor.pipeline import Delivery, Pipeline
+from acid_processor.pipeline import DeadLetter, Delivery, Pipeline
 from acid_processor.replies import load_profile
 from acid_processor.store import open_store
 
@@ -121,6 +121,44 @@ def test_a_replayed_dead_message_gets_a_dead_letter_copy_of_its_own_per_replay(p
     ids = [p.outcome.outbound[0].message_id for p in (first, r1, r2)]
     assert len(set(ids)) == 3 and ids[1].endswith("|replay-aaa") and ids[2].endswith("|replay-bbb")
     assert {p.outcome.outbound[0].headers["x-acid-original-message-id"] for p in (first, r1, r2)} == {"m-1"}
+
+
+def test_a_dead_letter_replayed_once_its_cause_is_fixed_is_answered_and_stays_answered(pipeline):
+    """A bug crashed processing (PROCESSING_ERROR, dead-lettered); the bug fixed, `dlq replay`
+    re-injects it: the stored filing is revived and answered like a new filing; a second replay
+    is a plain duplicate. A replay of a message that is still dead stays dead."""
+    clean = (FIXTURES / "assess" / "xfwb-direct-clean.xml").read_bytes()
+    lifecycle = Lifecycle(pipeline)
+    with open_store("sqlite:///:memory:") as store:
+        crashed = pipeline.unprocessable(
+            Delivery(body=clean, message_id="m-9", received_at=WHEN),
+            DeadLetter("PROCESSING_ERROR", "KeyError('x')"),
+        )
+        (first,) = lifecycle.record(store, [crashed])
+        assert [m.kind for m in first.pending] == ["dead-letter"]
+        assert store.find("m-9", crashed.received.body_hash).status == "dead_lettered"
+
+        replayed = pipeline.process(
+            Delivery(body=clean, message_id="m-9", received_at=WHEN, headers={"x-acid-replay": b"t1"})
+        )
+        (revived,) = lifecycle.record(store, [replayed])
+        assert not revived.duplicate and revived.filing_id == first.filing_id
+        assert [m.kind for m in revived.pending] == ["xfnm", "xcsn"]
+        assert store.find("m-9", crashed.received.body_hash).status == "accepted"
+
+        again = pipeline.process(
+            Delivery(body=clean, message_id="m-9", received_at=WHEN, headers={"x-acid-replay": b"t2"})
+        )
+        (dup,) = lifecycle.record(store, [again])
+        assert dup.duplicate
+
+        junk = deliver(pipeline, "hostile/billion-laughs.xml", message_id="m-10")
+        lifecycle.record(store, [junk])
+        still = deliver(
+            pipeline, "hostile/billion-laughs.xml", message_id="m-10", headers={"x-acid-replay": "t"}
+        )
+        (dead,) = lifecycle.record(store, [still])
+        assert dead.duplicate and store.find("m-10", junk.received.body_hash).status == "dead_lettered"
 
 
 def test_an_unreadable_message_with_an_airline_header_is_answered_instead(pipeline):

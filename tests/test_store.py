@@ -21,6 +21,7 @@ from acid_processor.store import (
     SqlAuditStore,
     body_sha256,
     open_store,
+    shown_url,
 )
 
 PG_URL = os.environ.get("ACID_TEST_DATABASE_URL", "postgresql://127.0.0.1:5432/test")
@@ -374,12 +375,22 @@ def test_received_at_in_another_zone_is_stored_as_the_same_instant(store: SqlAud
 
 
 def test_open_store_refuses_unknown_urls() -> None:
-    with pytest.raises(ValueError, match="unsupported audit store URL"):
+    with pytest.raises(ValueError, match="unsupported audit store URL") as refused:
         open_store("mysql://user:secret@db/acid")
+    assert "secret" not in str(refused.value) and "db/acid" in str(refused.value)
     with pytest.raises(ValueError, match="unsupported"):
         open_store("/just/a/path.sqlite3")
     with pytest.raises(ValueError, match="SQLite URL"):
         open_store("sqlite://relative-without-third-slash")
+
+
+def test_store_urls_are_logged_without_credentials() -> None:
+    assert shown_url("postgresql://acid:p@ss@db.internal:5432/acid?schema=a") == (
+        "postgresql://db.internal:5432/acid?schema=a"
+    )
+    assert shown_url("sqlite:////var/lib/acid/store@2/audit.sqlite3") == (
+        "sqlite:////var/lib/acid/store@2/audit.sqlite3"
+    )
 
 
 def test_open_store_sqlite_in_memory() -> None:

@@ -207,8 +207,17 @@ class Lifecycle:
 
     def record(self, store: Any, processed: Sequence[Processed]) -> list[RecordResult]:
         """Store and apply a batch in one transaction; what to publish for each delivery."""
-        with store.batch() as batch:
-            return self.apply(batch, processed)
+        try:
+            with store.batch() as batch:
+                return self.apply(batch, processed)
+        except BaseException:
+            self._forget()
+            raise
+
+    def _forget(self) -> None:
+        """A transaction rolled back: filing ids it handed out may be handed out again (SQLite
+        reuses rowids), so what was cached by filing id is no longer known to be true."""
+        self._masters.clear()
 
     def apply(self, batch: StoreBatch, processed: Sequence[Processed]) -> list[RecordResult]:
         """Store and apply a batch inside a transaction the caller holds."""
@@ -236,8 +245,12 @@ class Lifecycle:
         """Apply an officer command in its own transaction; CommandRefused when it cannot apply (the
         transaction rolls back: nothing is stored). `received` is the command as a received
         message (stored like a filing, so that a repeated command is applied once)."""
-        with store.batch() as batch:
-            return self.apply_command(batch, command, received=received)
+        try:
+            with store.batch() as batch:
+                return self.apply_command(batch, command, received=received)
+        except BaseException:
+            self._forget()
+            raise
 
     def apply_command(
         self, batch: StoreBatch, command: OfficerCommand, *, received: Any = None

@@ -128,6 +128,9 @@ class BrokerSide:
 
     def on_channel_open(self, channel: Any) -> None:
         self.channel = channel
+        if self.worker_failed:  # it died while the connection was opening
+            self.close()
+            return
         channel.add_on_close_callback(self.on_channel_closed)
         channel.add_on_return_callback(self.on_return)
         channel.confirm_delivery(self.on_confirm, callback=lambda _: self._on_confirm_mode(channel))
@@ -346,9 +349,14 @@ class BrokerSide:
         self.close()
 
     def close(self) -> None:
+        """Close the connection; one still opening is abandoned (its loop stopped)."""
         conn = self.connection
-        if conn is not None and conn.is_open:
+        if conn is None:
+            return
+        if conn.is_open:
             conn.close()
+        elif not (conn.is_closing or conn.is_closed):
+            conn.ioloop.stop()
 
     def _gauges(self) -> None:
         metrics.broker_connected.set(1 if self.connected else 0)

@@ -23,6 +23,7 @@ The store may come and go (worker.py): consuming pauses while it is away and res
 from __future__ import annotations
 
 import contextlib
+import os
 import queue
 import random
 import signal
@@ -83,7 +84,7 @@ class Consumer:
     def alive(self) -> tuple[bool, dict[str, object]]:
         """The process and its worker thread are alive (a liveness probe)."""
         ok = self._thread.is_alive() and self.worker.error is None
-        return ok, {"worker": "alive" if ok else "dead"}
+        return ok, {"worker": "alive" if ok else "dead", "pid": os.getpid()}
 
     def ready(self) -> tuple[bool, dict[str, object]]:
         """Connected to the broker, consuming, and the store answering (a readiness probe)."""

@@ -33,7 +33,7 @@ from acid_processor.pipeline import ORIGINAL_MESSAGE_ID_HEADER, DeadLetter, Deli
 from acid_processor.service import metrics
 from acid_processor.service.broker import BrokerSide
 from acid_processor.service.handoff import Confirmed, Drain, Inbound, Plan, Released, Stop
-from acid_processor.store import is_transient
+from acid_processor.store import is_transient, shown_url
 from acid_processor.store.base import AuditStore, RecordResult
 
 __all__ = ["StoreGone", "Worker", "properties_for"]
@@ -87,6 +87,10 @@ class Worker:
         except Exception as exc:
             self.error = exc
             log.exception("worker failed; stopping")
+            # Flags first (the I/O thread and the run loop read them even when there is no
+            # connection yet to call into), then close what is open.
+            self.broker.worker_failed = True
+            self.stop.set()
             self.broker.call(self.broker.worker_died)
         finally:
             if self.store is not None:
@@ -176,7 +180,11 @@ class Worker:
             self.broker.store_ready = False
             self.broker.call(self.broker.store_changed)
         (log.warning if attempt <= 3 or attempt % 10 == 0 else log.info)(
-            "store unavailable, retrying", what=what, attempt=attempt, error=repr(exc)[:300]
+            "store unavailable, retrying",
+            what=what,
+            attempt=attempt,
+            error=repr(exc)[:300],
+            store=shown_url(self.settings.store_url),
         )
         if self.stop.is_set():
             raise StoreGone

@@ -39,7 +39,17 @@ __all__ = [
     "body_sha256",
     "is_transient",
     "open_store",
+    "shown_url",
 ]
+
+
+def shown_url(url: str) -> str:
+    """A store URL fit for a log line: the credentials left out."""
+    scheme, sep, rest = url.partition("://")
+    if not sep or scheme.lower() == "sqlite":
+        return url  # a path: no credentials in it
+    netloc, slash, tail = rest.partition("/")
+    return f"{scheme}{sep}{netloc.rsplit('@', 1)[-1]}{slash}{tail}"
 
 
 def open_store(url: str) -> SqlAuditStore:
@@ -58,9 +68,8 @@ def open_store(url: str) -> SqlAuditStore:
         from acid_processor.store.postgres import PostgresAuditStore
 
         return PostgresAuditStore(url)
-    shown = url.split("@")[-1]  # never echo a password
     raise ValueError(
-        f"unsupported audit store URL {shown!r}: expected sqlite:///path/to/file.sqlite3, sqlite:///:memory:"
+        f"unsupported audit store URL {shown_url(url)!r}: expected sqlite:///path/to/file.sqlite3, sqlite:///:memory:"
         " or postgresql://host:port/dbname"
     )
 

@@ -29,6 +29,7 @@ from acid_processor.model import (
     ACCEPTED,
     DEAD_LETTERED,
     REJECTED,
+    REPLAY_HEADER,
     STATUSES,
     DecisionRecord,
     FilingOutcome,
@@ -813,12 +814,30 @@ class StoreBatch:
                 filing_id = s._filing_id(received.message_id, received.body_hash)
                 if filing_id is None:  # pragma: no cover - a conflict always leaves the row
                     raise RuntimeError("filing insert conflicted but no filing has that key")
-                result = RecordResult(filing_id, duplicate=True, pending=s._pending_of(filing_id))
+                if self._revive(filing_id, received, outcome):
+                    result = RecordResult(filing_id, duplicate=False, pending=tuple(outcome.outbound))
+                else:
+                    result = RecordResult(filing_id, duplicate=True, pending=s._pending_of(filing_id))
             else:
                 result = RecordResult(int(row[0]), duplicate=False, pending=tuple(outcome.outbound))
             seen[key] = result
             results[i] = result
         return [r for r in results if r is not None]
+
+    def _revive(self, filing_id: int, received: ReceivedMessage, outcome: FilingOutcome) -> bool:
+        """A dead-lettered filing replayed from the dead-letter queue (`dlq replay`) after its
+        cause was fixed (a schema that refused real traffic, a bug): it is no longer dead, so its
+        stored row takes the new outcome and it is processed as the new filing it now is. The
+        dead_letters row stays, as history."""
+        if REPLAY_HEADER not in received.headers or outcome.status == DEAD_LETTERED:
+            return False
+        s = self.store
+        row = s._run(
+            "UPDATE filings SET status = ?, reasons = ?, recorded_at = ? WHERE id = ? AND status = ?"
+            " RETURNING id",
+            (outcome.status, s._json_in(list(outcome.reasons)), self.now, filing_id, DEAD_LETTERED),
+        ).fetchone()
+        return row is not None
 
     def add_decisions(self, filing_id: int, decisions: Sequence[DecisionRecord]) -> None:
         self._decisions.extend(self.store._decision_row(filing_id, d, self.now) for d in decisions)

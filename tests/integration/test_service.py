@@ -22,7 +22,17 @@ from acid_processor.model import Outcome
 from acid_processor.replies.referral import needs_referral, referral_type
 from acid_processor.testing.synthetic import generate, random_awb
 
-from .conftest import AWB_RE, FIXTURES, Harness, Msg, expected, expected_routes, filings, routes_of
+from .conftest import (
+    AWB_RE,
+    FIXTURES,
+    Harness,
+    Msg,
+    assert_exactly_once,
+    expected,
+    expected_routes,
+    filings,
+    routes_of,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -50,37 +60,6 @@ HOSTILE_CODES = _hostile_codes()
 
 def _uid(tag: str) -> str:
     return f"{tag}-{uuid.uuid4().hex[:10]}"
-
-
-def _assert_exactly_once(
-    h: Harness, msgs: list[Msg], processed: dict, carriers: list, targeting: list, prefetch: int
-) -> None:
-    """Every filing stored once; the distinct reply ids are exactly the expected ones; raw repeats
-    (same id) bounded by the deliveries that can be in flight."""
-    rows = h.stored()
-    assert len(rows) == len(msgs), "store rows != published filings"
-    assert Counter(mid for mid, _, _ in rows) == Counter(m.message_id for m in msgs)
-    assert {status for _, _, status in rows} <= {"accepted", "rejected"}
-    want = expected_routes(processed.values())
-    got = routes_of(carriers + targeting)
-    assert set(got) == set(want), (
-        f"missing {len(set(want) - set(got))} replies, unexpected {len(set(got) - set(want))}"
-    )
-    repeats = {route: n for route, n in got.items() if n > 1}
-    by_source = {r.message_id: r.header("x-acid-source-message-id") for r in carriers + targeting}
-    sources = {by_source[mid] for (_, _, mid) in repeats}
-    print(
-        f"\nraw duplicate reply deliveries: {sum(n - 1 for n in repeats.values())}"
-        f" ({len(repeats)} reply ids, from {len(sources)} filings)"
-    )
-    # A reply repeats with the SAME message id only for a filing caught between the broker's
-    # confirm of its replies and the store's mark: redelivered, the store still lists those replies
-    # as pending and they are published again. Such filings were unacknowledged deliveries, so there
-    # are at most `prefetch` of them.
-    assert len(sources) <= prefetch
-    assert sum(n - 1 for n in repeats.values()) <= prefetch * max(
-        len(p.outcome.outbound) for p in processed.values()
-    )
 
 
 # --- 1 -----------------------------------------------------------------------------------------------
@@ -346,7 +325,7 @@ def test_sigkill_mid_stream_loses_nothing_and_doubles_nothing(harness: Harness, 
     assert stats["received"] == len(msgs) and stats["dead_lettered"] == 0
     assert stats["duplicates_seen"] <= prefetch
     carriers, targeting = h.replies()
-    _assert_exactly_once(h, msgs, want, carriers, targeting, prefetch)
+    assert_exactly_once(h, msgs, want, carriers, targeting, prefetch)
     assert h.depth(h.topology.dead_letter_queue) == 0
 
 
@@ -381,7 +360,7 @@ def test_broker_closing_the_connection_mid_stream_loses_nothing(harness: Harness
     assert consumer.alive(), "the consumer exited instead of reconnecting"
     assert stats["received"] == len(msgs) and stats["dead_lettered"] == 0
     carriers, targeting = h.replies()
-    _assert_exactly_once(h, msgs, want, carriers, targeting, prefetch * len(closed))
+    assert_exactly_once(h, msgs, want, carriers, targeting, prefetch * len(closed))
     assert h.depth(h.topology.dead_letter_queue) == 0
     assert "reconnecting" in consumer.log_path.read_text()
 
