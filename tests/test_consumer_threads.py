@@ -23,8 +23,10 @@ from pika.spec import Basic, BasicProperties
 from acid_processor.assessment.engine import Assessor
 from acid_processor.assessment.policy import Policy
 from acid_processor.config import Settings, Topology
-from acid_processor.pipeline import Pipeline
+from acid_processor.lifecycle.runner import Lifecycle
+from acid_processor.pipeline import Delivery, Pipeline
 from acid_processor.replies import load_profile
+from acid_processor.service import worker as worker_module
 from acid_processor.service.broker import BrokerSide
 from acid_processor.service.handoff import Stop
 from acid_processor.service.worker import Worker
@@ -149,6 +151,7 @@ class Rig:
         self.inbox: queue.Queue[Any] = queue.Queue()
         self.broker = BrokerSide(self.settings, self.inbox)
         self.stop = threading.Event()
+        self.path = path
         self.real = open_store(f"sqlite:///{path}")
         self.store = FlakyStore(self.real)
         self.store.down = store_down_at_start
@@ -404,3 +407,32 @@ def test_a_worker_that_dies_before_any_connection_stops_the_consumer(pipeline: P
     worker.run()  # no connection exists yet
     assert isinstance(worker.error, ValueError)
     assert broker.worker_failed and stop.is_set()  # the run loop sees it without a connection
+
+
+def test_outbound_stranded_in_the_store_is_published_by_the_sweep_and_young_work_is_left_alone(
+    rig, pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An officer action from the command line whose publish failed leaves its messages pending
+    in the store; the consumer's sweep publishes them (same ids) and marks them once confirmed.
+    What another consumer stored a moment ago is its work in progress: not touched."""
+    monkeypatch.setattr(worker_module, "SWEEP_EVERY_S", 0.05)
+    monkeypatch.setattr(worker_module, "STRANDED_AFTER_S", 3600.0)
+    r = rig()
+    with open_store(f"sqlite:///{r.path}") as other:  # another process's connection
+        lifecycle = Lifecycle(pipeline)
+        for mid, n in (("old", 20), ("young", 21)):
+            lifecycle.record(other, [pipeline.process(Delivery(body=filing(n), message_id=mid))])
+        other._run(
+            "UPDATE filings SET recorded_at = '2026-01-01T00:00:00.000000+00:00' WHERE message_id = 'old'"
+        )
+        young = [m.message_id for m in other.pending_outbound() if "old" not in m.headers.values()]
+    r.pump(lambda: r.broker.consuming)
+    r.pump(lambda: len(r.channel.published) >= 2)
+    r.settle_for(0.2)  # several sweeps: each stranded message published once
+    published = [p for _, _, _, p in r.channel.published]
+    assert {p.correlation_id for p in published} == {"old"} and len(published) == 2
+    r.confirm(2, multiple=True)
+    r.pump(lambda: {m.message_id for m in r.real.pending_outbound()} == set(young))
+    assert r.channel.acked == [] and r.broker.in_flight == 0  # no delivery to settle
+    r.settle_for(0.2)
+    assert len(r.channel.published) == 2

@@ -397,3 +397,29 @@ def test_open_store_sqlite_in_memory() -> None:
     with open_store("sqlite:///:memory:") as s:
         assert not s.record(received(), accepted()).duplicate
         assert s.record(received(), accepted()).duplicate
+
+
+def test_sqlite_writers_of_one_file_take_turns_and_a_writer_kept_waiting_gets_a_transient_error(
+    tmp_path,
+) -> None:
+    """Two stores on one file (two consumer processes): while one holds a write transaction the
+    other waits its turn; kept waiting past its busy timeout it gets "database is locked", which
+    the consumer treats as an outage (retried), not as a bug."""
+    from acid_processor.store import is_transient
+    from acid_processor.store.sqlite import SQLiteAuditStore
+
+    path = str(tmp_path / "audit.sqlite3")
+    first = SQLiteAuditStore(path)
+    second = SQLiteAuditStore(path, busy_timeout_s=0.2)
+    try:
+        with first.batch() as batch:
+            batch.insert_filings([(received(message_id="W-1"), accepted())])  # holds the writer's turn
+            with pytest.raises(Exception) as waited, second.batch() as other:
+                other.insert_filings([(received(message_id="W-2"), accepted())])
+            assert is_transient(waited.value), waited.value
+        with second.batch() as other:  # its turn now
+            (r,) = other.insert_filings([(received(message_id="W-2"), accepted())])
+        assert not r.duplicate and second.stats()["received"] == 2
+    finally:
+        first.close()
+        second.close()

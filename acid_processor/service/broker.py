@@ -286,9 +286,9 @@ class BrokerSide:
         self.inbox.put(
             Released([m.message_id for m, _ in pending.plan.publishes if m.message_id not in confirmed])
         )
-        channel = self.channel
-        if channel is not None and pending.plan.generation == self.generation:
-            channel.basic_nack(pending.plan.tag, requeue=True)
+        channel, plan = self.channel, pending.plan
+        if channel is not None and plan.generation == self.generation and plan.tag is not None:
+            channel.basic_nack(plan.tag, requeue=True)
             self.in_flight -= 1
             metrics.in_flight.set(self.in_flight)
         self.maybe_finish_drain()
@@ -300,7 +300,7 @@ class BrokerSide:
 
     def _ack(self, plan: Plan) -> None:
         channel = self.channel
-        if channel is None or plan.generation != self.generation:
+        if channel is None or plan.generation != self.generation or plan.tag is None:
             return
         channel.basic_ack(plan.tag)
         self.in_flight -= 1

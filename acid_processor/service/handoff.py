@@ -34,7 +34,7 @@ class Plan:
     has confirmed every one and the store has marked them published, ack the delivery."""
 
     generation: int
-    tag: int
+    tag: int | None  # None: no delivery to settle (stranded messages published by the sweep)
     publishes: list[tuple[OutboundMessage, Any]]  # (message, pika BasicProperties)
     started: float = 0.0
     duplicate: bool = False

@@ -28,4 +28,8 @@ dead_lettered = Counter("acid_dead_lettered_total", "Messages sent to the dead-l
 unroutable = Counter("acid_unroutable_total", "Publishes returned by the broker as unroutable")
 publish_failures = Counter("acid_publish_failures_total", "Deliveries requeued because a publish failed")
 reconnects = Counter("acid_reconnects_total", "Reconnection attempts to the broker")
+stranded = Counter(
+    "acid_stranded_outbound_total",
+    "Outbound messages left unconfirmed in the store and published by the sweep",
+)
 commands = Counter("acid_officer_commands_total", "Officer commands from the commands queue", ["result"])

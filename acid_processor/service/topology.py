@@ -5,7 +5,8 @@ publishers ──► acid.inbound (topic, '#') ──► acid.filings (quorum, d
                                                  ▼ service's own reasoned copies)
                                       acid.dlx (direct) ──► acid.filings.dlq (quorum)
 service ──► acid.carriers  (topic: <airline prefix>.<xfnm|xcsn>) ──► each carrier's own queue
-service ──► acid.targeting (topic: referral.<rfi|rfs|dnl>)       ──► targeting systems' queues
+service ──► acid.targeting (topic: referral.<rfi|rfs|dnl>, hold.<event>, alert.<kind>)
+                                                                 ──► targeting systems' queues
 both outbound exchanges have alternate-exchange acid.unrouted (fanout) ──► acid.unrouted, so a
 reply for a carrier that has not bound a queue yet is kept, not dropped.
 officers ──► acid.commands (direct, 'command') ──► acid.commands (quorum): officer commands (JSON,

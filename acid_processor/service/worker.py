@@ -41,6 +41,12 @@ __all__ = ["StoreGone", "Worker", "properties_for"]
 log = structlog.get_logger("acid_processor.consumer")
 
 
+# How often the worker looks for stranded outbound messages, and how old an unconfirmed one must
+# be to count as stranded (a delivery's own replies are confirmed within seconds).
+SWEEP_EVERY_S = 30.0
+STRANDED_AFTER_S = 120.0
+
+
 class StoreGone(Exception):
     """The consumer was asked to stop while the store was unavailable: the work in hand is left
     for redelivery."""
@@ -114,8 +120,16 @@ class Worker:
 
     def _loop(self) -> None:
         draining = False
+        next_sweep = time.monotonic() + SWEEP_EVERY_S
         while True:
-            first = self.inbox.get()
+            if time.monotonic() >= next_sweep:
+                next_sweep = time.monotonic() + SWEEP_EVERY_S
+                if not draining:
+                    self.sweep()
+            try:
+                first = self.inbox.get(timeout=SWEEP_EVERY_S)
+            except queue.Empty:
+                continue
             items = [first]
             while len(items) < self.settings.batch_size:
                 try:
@@ -153,6 +167,24 @@ class Worker:
                 self.process(deliveries)
             if stop:
                 return
+
+    def sweep(self) -> None:
+        """Publish what the store holds unconfirmed for longer than any delivery takes: officer
+        actions from the command line or the console whose publish failed, what a consumer that
+        stopped for good left behind. Under the same ids, like any republish."""
+        if not (self.store_up and self.broker.consuming):
+            return
+        stranded = self.guarded(lambda: self.store.stranded_outbound(STRANDED_AFTER_S), "stranded outbound")
+        stranded = [m for m in stranded if m.message_id not in self.handed]
+        if not stranded:
+            return
+        generation = self.broker.generation
+        for m in stranded:
+            self.handed[m.message_id] = generation
+        log.warning("publishing stranded outbound messages", count=len(stranded))
+        metrics.stranded.inc(len(stranded))
+        plan = Plan(generation, None, [(m, properties_for(m)) for m in stranded])
+        self.broker.call(self.broker.execute, [plan])
 
     # --- the store, while it comes and goes ---------------------------------------------------------
 

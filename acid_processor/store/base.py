@@ -13,7 +13,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, ClassVar, Protocol, Self
 
 from acid_processor.lifecycle.records import (
@@ -114,6 +114,8 @@ class AuditStore(Protocol):
     def mark_published(self, outbound_message_ids: Sequence[str]) -> None: ...
 
     def pending_outbound(self, limit: int = 1000) -> list[OutboundMessage]: ...
+
+    def stranded_outbound(self, older_than_s: float, limit: int = 500) -> list[OutboundMessage]: ...
 
     def record_dead_letter(self, received: ReceivedMessage, reason_code: str, detail: str) -> None: ...
 
@@ -542,6 +544,19 @@ class SqlAuditStore(ABC):
         rows = self._run(
             f"SELECT {_OUTBOUND_COLUMNS} FROM outbound o WHERE NOT o.published ORDER BY o.id LIMIT ?",
             (limit,),
+        ).fetchall()
+        return [self._outbound(r) for r in rows]
+
+    def stranded_outbound(self, older_than_s: float, limit: int = 500) -> list[OutboundMessage]:
+        """Outbound messages never confirmed though recorded more than `older_than_s` ago: what an
+        officer action from the command line or the console caused when its publish failed, or
+        what a consumer left when it stopped for good. Younger ones are some consumer's work in
+        progress, not stranded."""
+        cutoff = self._ts_in(_now() - timedelta(seconds=older_than_s))
+        rows = self._run(
+            f"SELECT {_OUTBOUND_COLUMNS} FROM outbound o JOIN filings f ON f.id = o.filing_id"
+            " WHERE NOT o.published AND f.recorded_at < ? ORDER BY o.id LIMIT ?",
+            (cutoff, limit),
         ).fetchall()
         return [self._outbound(r) for r in rows]
 

@@ -8,8 +8,11 @@ with them the filing and the knowledge that it was already answered. Batching (r
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
+import os
 import sqlite3
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -37,8 +40,10 @@ class SQLiteAuditStore(SqlAuditStore):
         self._create_schema()
 
     def _open(self) -> sqlite3.Connection:
+        self._lock_fd: int | None = None
         if self._path != ":memory:":
             Path(self._path).parent.mkdir(parents=True, exist_ok=True)
+            self._lock_fd = os.open(f"{self._path}-writer.lock", os.O_RDWR | os.O_CREAT, 0o600)
         # isolation_level=None: no implicit transactions; _tx() issues BEGIN/COMMIT itself.
         # check_same_thread=False: the store may be created on one thread and used on another,
         # but only ever by one thread at a time.
@@ -56,7 +61,14 @@ class SQLiteAuditStore(SqlAuditStore):
             return  # an in-memory database cannot come back: keep what there is
         with contextlib.suppress(sqlite3.Error):
             self._conn.close()
+        self._close_lock()
         self._conn = self._open()
+
+    def _close_lock(self) -> None:
+        if self._lock_fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._lock_fd)
+            self._lock_fd = None
 
     def _run(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
         return self._conn.execute(sql, params)
@@ -67,14 +79,42 @@ class SQLiteAuditStore(SqlAuditStore):
     @contextmanager
     def _tx(self, write: bool = True) -> Iterator[None]:
         # IMMEDIATE takes the write lock up front, so two processes never deadlock upgrading a read lock.
-        self._conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+        with self._writer_turn() if write else contextlib.nullcontext():
+            self._conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            try:
+                yield
+                self._conn.execute("COMMIT")
+            except BaseException:
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
+                raise
+
+    @contextmanager
+    def _writer_turn(self) -> Iterator[None]:
+        """Writers of one file (consumer processes, the CLI, the console) take turns on a lock file
+        beside it before BEGIN IMMEDIATE. SQLite's own busy handler sleeps up to 100 ms between
+        tries, so a waiting writer would sleep long after the lock is free; polling a lock file
+        every millisecond or two hands the turn over at once. Bounded by the busy timeout, then
+        "database is locked" (a transient error: the consumer retries it)."""
+        fd = self._lock_fd
+        if fd is None:
+            yield
+            return
+        deadline = time.monotonic() + self._busy_timeout_s
+        pause = 0.0002
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise sqlite3.OperationalError("database is locked (writer lock file)") from None
+                time.sleep(pause)
+                pause = min(pause * 2, 0.002)
         try:
             yield
-            self._conn.execute("COMMIT")
-        except BaseException:
-            if self._conn.in_transaction:
-                self._conn.execute("ROLLBACK")
-            raise
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
 
     def _has_table(self, name: str) -> bool:
         row = self._conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,))
@@ -95,3 +135,4 @@ class SQLiteAuditStore(SqlAuditStore):
     def close(self) -> None:
         """Close the connection (the WAL is checkpointed by SQLite on the last close)."""
         self._conn.close()
+        self._close_lock()
