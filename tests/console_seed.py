@@ -104,7 +104,11 @@ def seed(store_url: str, now: datetime | None = None, *, synthetic: int = 90) ->
             feed(store, life, _at(body, when), f"seed-{awb}-{path.stem}", when)
         when = now - timedelta(minutes=8)
         script = generate(
-            "XFWB-direct", rng, awb=keys.script, shipper_name=SCRIPT_NAME, security_status="SPX",
+            "XFWB-direct",
+            rng,
+            awb=keys.script,
+            shipper_name=SCRIPT_NAME,
+            security_status="SPX",
             ra_expiry="1229",
         )
         feed(store, life, _at(script, when), "seed-script-shipper", when)

@@ -367,12 +367,15 @@ def create_app(
     def dead_letters() -> Any:
         reason = request.args.get("reason") or None
         page = page_arg()
+        week = datetime.now(UTC) - timedelta(days=7)
         rows, reasons = c.with_store(
             lambda s: (
                 s.dead_letters(reason=reason, offset=(page - 1) * PAGE, limit=PAGE + 1),
-                s.dead_letter_reasons(),
+                s.dead_letter_reasons(since=s._ts_in(week)),
             )
         )
+        if reason and reason not in dict(reasons):
+            reasons.append((reason, 0))
         return render_template(
             "dead_letters.html",
             rows=rows[:PAGE],

@@ -191,10 +191,11 @@ class Users:
         return user if ok and user is not None else None
 
 
-def default_config_dir() -> Path:
+def default_config_dir(env: dict[str, str] | None = None) -> Path:
     """Where the console keeps its generated files unless told: $XDG_CONFIG_HOME/acid-processor,
     or ~/.config/acid-processor (outside any checkout)."""
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    env = os.environ if env is None else env
+    base = env.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
     return Path(base) / "acid-processor"
 
 

@@ -30,7 +30,7 @@ class ConsoleSettings:
         """Defaults (files in the user's configuration directory), ACID_CONSOLE_* variables, then
         the overrides that are not None (command-line options)."""
         env = dict(os.environ if env is None else env)
-        home = default_config_dir()
+        home = default_config_dir(env)
         values: dict[str, object] = {
             "users_file": Path(env.get("ACID_CONSOLE_USERS") or home / "console-users"),
             "secret_file": Path(env.get("ACID_CONSOLE_SECRET_FILE") or home / "console.secret"),
