@@ -159,7 +159,7 @@ def browser() -> Iterator[Any]:
 @pytest.fixture
 def served(harness: Harness, tmp_path: Path) -> Iterator[tuple[Served, Harness, Seeded]]:
     harness.declare()
-    keys = seed(harness.store_url)
+    keys = seed(harness.store_url, synthetic=30)
     s = Served(harness, tmp_path)
     try:
         yield s, harness, keys
