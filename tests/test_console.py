@@ -411,3 +411,16 @@ def test_recent_hold_ages_read_in_words() -> None:
         "2 d 4 h",
     ]
     assert age_text(None) == "-"
+
+
+def test_an_action_the_lifecycle_refuses_is_said_so_and_changes_nothing(console: Console) -> None:
+    console.login(OFFICER)
+    key = console.keys.script  # assessment complete: nothing open to release
+    resp = console.post(f"/consignments/{key}/act", {"action": "release", "note": "nothing to release"})
+    assert resp.status_code == 302
+    assert f"Refused: {key} has no open hold to release" in console.page(resp.headers["Location"])
+    placed = console.post(f"/consignments/{key}/act", {"action": "place", "note": "intelligence tip"})
+    assert "Choose the kind of hold" in console.page(placed.headers["Location"])
+    with console.store() as s:
+        assert s.officer_actions_recent() == [] and s.consignment(key).strongest_open() is None
+    assert console.client.get("/consignments/999-00000000").status_code == 404

@@ -111,6 +111,8 @@ class Console:
             store = self._local.store = self.store_factory()
         try:
             return fn(store)
+        except CommandRefused:  # the command's fault, not the connection's
+            raise
         except Exception:
             self._local.store = None
             with contextlib.suppress(Exception):
