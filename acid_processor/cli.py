@@ -525,6 +525,91 @@ def _history_lines(h: dict) -> Iterator[str]:
         yield f"    {o.kind:<9} {o.routing_key:<34} {'published' if published else 'PENDING'}"
 
 
+# --- the console and its users, and trying a rule set ----------------------------------------------
+
+
+def cmd_serve(ns: argparse.Namespace) -> int:
+    """Run the operations and targeting console (waitress) until interrupted."""
+    try:
+        import waitress
+
+        from acid_processor.console.app import create_app
+        from acid_processor.console.settings import ConsoleSettings, parse_bind
+    except ImportError as exc:
+        raise UsageError(
+            f"the console needs its extra: pip install 'acid-processor[console]' ({exc})"
+        ) from None
+    from acid_processor import logs
+
+    settings = _settings(ns)
+    logs.configure(settings.log_level)
+    try:
+        console = ConsoleSettings.load(bind=ns.bind, refresh_s=ns.refresh, users_file=ns.users)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    host, port = parse_bind(console.bind)
+    app = create_app(settings, console)
+    users = app.extensions["acid_console"].users.count()
+    print(f"acid-processor console on http://{console.bind}/ (users file {console.users_file})", flush=True)
+    if not users:
+        print(
+            "acid-processor: no console user yet: add one with"
+            " `acid-processor users add NAME --role officer|viewer`",
+            file=sys.stderr,
+            flush=True,
+        )
+    waitress.serve(app, host=host, port=port, threads=console.threads, ident="acid-console", _quiet=True)
+    return 0
+
+
+def cmd_users(ns: argparse.Namespace) -> int:
+    """Add a console user (or change their role and password) in the users file."""
+    import getpass
+
+    from acid_processor.console.auth import UserError, add_user
+    from acid_processor.console.settings import ConsoleSettings
+
+    path = Path(ns.users) if ns.users else ConsoleSettings.load().users_file
+    if ns.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = getpass.getpass(f"password for {ns.name}: ")
+        if getpass.getpass("again: ") != password:
+            raise UsageError("the passwords differ")
+    try:
+        new = add_user(path, ns.name, ns.role, password)
+    except UserError as exc:
+        raise UsageError(str(exc)) from None
+    print(f"{'added' if new else 'updated'} {ns.name} ({ns.role}) in {path}")
+    return 0
+
+
+def cmd_replay(ns: argparse.Namespace) -> int:
+    """Try a rule set over the last N stored filings: how the decisions would change; nothing is
+    stored or sent."""
+    from acid_processor.assessment.engine import Assessor
+    from acid_processor.assessment.policy import Policy
+    from acid_processor.console.replay import replay_rules
+    from acid_processor.store import open_store
+
+    settings = _settings(ns)
+    if not Path(ns.rules).is_dir():
+        raise UsageError(f"--rules {ns.rules}: not a directory")
+    if ns.last < 1:
+        raise UsageError("--last must be 1 or more")
+    in_force = Assessor(
+        Policy.load(Path(settings.rules_dir) if settings.rules_dir else None), test_mode=settings.test_mode
+    )
+    proposed = Assessor(Policy.load(Path(ns.rules)), checker=in_force.checker, test_mode=settings.test_mode)
+    with open_store(ns.store or settings.store_url) as store:
+        report = replay_rules(store, in_force, proposed, ns.last, keep=ns.last)
+    if ns.json:
+        print(json.dumps(report.as_json(), ensure_ascii=False))
+    else:
+        print("\n".join(report.lines()))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="acid-processor",
@@ -628,6 +713,30 @@ def build_parser() -> argparse.ArgumentParser:
     for p in (h_list, h_show, *(holds_sub.choices[a] for a in ("release", "confirm", "place"))):
         p.add_argument("--config", metavar="FILE", help=argparse.SUPPRESS)
     holds.set_defaults(func=cmd_holds)
+
+    serve = with_config(sub.add_parser("serve", help="run the operations and targeting console (web)"))
+    serve.add_argument("--bind", metavar="HOST:PORT", help="where to listen (default 127.0.0.1:8080)")
+    serve.add_argument("--refresh", type=float, metavar="SECONDS", help="how often pages refresh (default 5)")
+    serve.add_argument("--users", metavar="FILE", help="the users file (default $ACID_CONSOLE_USERS)")
+    serve.set_defaults(func=cmd_serve)
+
+    users = sub.add_parser("users", help="console users")
+    users_sub = users.add_subparsers(dest="users_command", required=True)
+    u_add = users_sub.add_parser("add", help="add a user with a role (or change their role and password)")
+    u_add.add_argument("name")
+    u_add.add_argument("--role", required=True, choices=("viewer", "officer"))
+    u_add.add_argument("--users", metavar="FILE", help="the users file (default $ACID_CONSOLE_USERS)")
+    u_add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    users.set_defaults(func=cmd_users)
+
+    replay = with_config(
+        sub.add_parser("replay", help="try a rule set over the last N stored filings (changes nothing)")
+    )
+    replay.add_argument("--rules", required=True, metavar="DIR", help="the proposed policy directory")
+    replay.add_argument("--last", type=int, default=1000, metavar="N", help="how many filings (default 1000)")
+    replay.add_argument("--store", metavar="URL", help="the audit store (default $ACID_STORE_URL)")
+    replay.add_argument("--json", action="store_true", help="the report as one JSON object")
+    replay.set_defaults(func=cmd_replay)
     return parser
 
 

@@ -25,6 +25,10 @@ def test_setup_cfg_lists_every_package_and_maps_schemas():
     assert cfg["options"]["package_dir"].split() == ["acid_processor.schemas", "=", "schemas"]
     data = cfg["options.package_data"]["acid_processor.schemas"]
     assert "*.xsd" in data and "*.json" in data
+    console = cfg["options.package_data"]["acid_processor.console"]
+    for folder, suffix in (("templates", ".html"), ("static", ".css"), ("static", ".js")):
+        assert f"{folder}/*{suffix}" in console
+        assert list((ROOT / "acid_processor/console" / folder).glob(f"*{suffix}")), (folder, suffix)
 
 
 def test_schemas_are_found_without_an_environment_variable(monkeypatch):

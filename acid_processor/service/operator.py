@@ -122,9 +122,12 @@ def list_dead_letters(settings: Settings, limit: int = 1000) -> list[DeadLetterV
     return out
 
 
-def replay_dead_letters(settings: Settings, message_id: str | None = None, limit: int = 100_000) -> list[str]:
-    """Publish dead-lettered messages (all, or the one with `message_id`) back to the inbound
-    exchange without the reason headers, then remove them from the dead-letter queue."""
+def replay_dead_letters(
+    settings: Settings, message_id: str | None = None, limit: int = 100_000, reason_code: str | None = None
+) -> list[str]:
+    """Publish dead-lettered messages (all, the one with `message_id`, or those dead-lettered for
+    `reason_code`) back to the inbound exchange without the reason headers, then remove them from
+    the dead-letter queue."""
     conn, channel = _open(settings)
     replayed: list[str] = []
     try:
@@ -137,6 +140,8 @@ def replay_dead_letters(settings: Settings, message_id: str | None = None, limit
                 break
             if message_id is not None and props.message_id != message_id:
                 continue  # left unacked: it goes back to the queue when the channel closes
+            if reason_code is not None and _view(props, body).reason_code != reason_code:
+                continue
             headers = {
                 k: v for k, v in (props.headers or {}).items() if k not in _ACID_HEADERS and k != "x-death"
             }

@@ -37,8 +37,9 @@ from acid_processor.model import (
     ReceivedMessage,
     body_sha256,
 )
+from acid_processor.store.reads import CONSOLE_INDEXES, ConsoleReads
 
-SCHEMA_VERSION = 2  # the last migration below
+SCHEMA_VERSION = 3  # the last migration below
 
 Outcome = FilingOutcome  # the store's name for what processing one filing produced
 
@@ -306,7 +307,8 @@ CREATE UNIQUE INDEX IF NOT EXISTS officer_actions_command ON officer_actions (co
 CREATE INDEX IF NOT EXISTS officer_actions_consignment ON officer_actions (consignment_key, acted_at)
 """
 
-MIGRATIONS: tuple[tuple[int, str], ...] = ((1, SCHEMA), (2, LIFECYCLE))
+# Version 3 (store/reads.py): indexes for the console's time windows and lists, and its audit table.
+MIGRATIONS: tuple[tuple[int, str], ...] = ((1, SCHEMA), (2, LIFECYCLE), (3, CONSOLE_INDEXES))
 
 
 _INSERT_FILING = (
@@ -338,7 +340,7 @@ def _key(message_id: str | None, alias: str = "") -> tuple[str, tuple[Any, ...]]
 # --- the shared SQL implementation ----------------------------------------------------------------
 
 
-class SqlAuditStore(ABC):
+class SqlAuditStore(ConsoleReads, ABC):
     """The audit store over a DB-API connection; subclasses supply the dialect (types, values, transactions).
 
     Not thread-safe: a store object holds one connection and is used by one thread at a time."""
@@ -381,11 +383,11 @@ class SqlAuditStore(ABC):
     def reconnect(self) -> None:
         """Drop the connection and open a new one (after the database came back)."""
 
-    def _lock_keys(self, keys: Sequence[str]) -> None:  # noqa: B027 - optional hook
+    def _lock_keys(self, keys: Sequence[str]) -> None:
         """Lock consignments by key until the transaction ends, existing or not (SQLite: nothing to
         do, its single writer already serialises write transactions)."""
 
-    def _lock_schema(self) -> None:  # noqa: B027 - optional hook
+    def _lock_schema(self) -> None:
         """Serialise schema creation between processes opening the same database at once."""
 
     # --- schema
