@@ -175,6 +175,8 @@ class E2E:
     prefill: float
     confirm_lag_ms: tuple[float, float]  # median and p95 of (published_at - recorded_at)
     batches: int  # distinct commit timestamps (record_many transactions)
+    cpu_consumer_ms: float  # CPU time of the consumer process(es) per filing
+    cpu_broker_ms: float  # CPU time of the broker (beam.smp) per filing, over the same interval
 
 
 def topology_for(run: str) -> Topology:
@@ -266,6 +268,32 @@ class StoreReader:
                 db.execute(f'DROP SCHEMA IF EXISTS "{self.schema}" CASCADE')
 
 
+def cpu_seconds(pid: int, children: bool = True) -> float:
+    """User + system CPU seconds of a process (and its child processes, alive ones) from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    pids = [pid]
+    if children:
+        with contextlib.suppress(OSError):
+            for task in Path(f"/proc/{pid}/task").iterdir():
+                pids += [int(c) for c in (task / "children").read_text().split()]
+    total = 0.0
+    for p in pids:
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def broker_pid() -> int | None:
+    """The local RabbitMQ's Erlang VM, to count its CPU (None when it is not on this machine)."""
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            with contextlib.suppress(OSError):
+                if (d / "comm").read_text().strip() == "beam.smp":
+                    return int(d.name)
+    return None
+
+
 def _ts(value: Any) -> datetime:
     return value if isinstance(value, datetime) else datetime.fromisoformat(value)
 
@@ -308,6 +336,8 @@ def run_e2e(
         if profile_dir is not None:
             cmd = [sys.executable, __file__, "--child-profile", str(profile_dir)]
         log = (tmp / "consumer.log").open("wb")
+        beam = broker_pid()
+        beam_cpu0 = cpu_seconds(beam, children=False) if beam else 0.0
         started = time.perf_counter()
         proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=tmp)
         log.close()
@@ -329,6 +359,8 @@ def run_e2e(
                     pending = reader.query("SELECT COUNT(*) FROM outbound WHERE NOT published")
                     if pending and pending[0][0] == 0:
                         done = time.perf_counter()
+                        consumer_cpu = cpu_seconds(proc.pid)
+                        broker_cpu = (cpu_seconds(beam, children=False) - beam_cpu0) if beam else 0.0
             time.sleep(0.05)
         assert first is not None
         # Checks: all stored once, nothing dead-lettered; timings of the pipeline from the store itself.
@@ -358,6 +390,8 @@ def run_e2e(
             prefill=prefill,
             confirm_lag_ms=(statistics.median(lags), lags[int(len(lags) * 0.95)]),
             batches=batches,
+            cpu_consumer_ms=consumer_cpu / n * 1000,
+            cpu_broker_ms=broker_cpu / n * 1000,
         )
     finally:
         if proc is not None and proc.poll() is None:
@@ -626,7 +660,8 @@ def main() -> int:
                 f"run {i + 1}: end to end, {c} process{'es' if c > 1 else ''}: {r.rate:7.0f}/s"
                 f" ({r.seconds:.1f}s; start-up {r.startup:.2f}s; after first outcome {r.steady:.0f}/s;"
                 f" commit->confirmed median {r.confirm_lag_ms[0]:.0f} ms, p95 {r.confirm_lag_ms[1]:.0f} ms;"
-                f" {r.batches} commits; prefill {r.prefill:.1f}s)",
+                f" {r.batches} commits; prefill {r.prefill:.1f}s;"
+                f" CPU per filing: consumer {r.cpu_consumer_ms:.2f} ms, broker {r.cpu_broker_ms:.2f} ms)",
                 flush=True,
             )
         inproc.append(run_inprocess(pipeline, bodies, batch))
@@ -666,6 +701,13 @@ def main() -> int:
         f"  (target >= {TARGET:.2f}: {'met' if ratio >= TARGET else 'MISSED'})"
     )
     print(f"end to end ({counts[0]} proc) / bare relay = {one / m_relay:.2f}")
+    cores = os.cpu_count() or 1
+    for c in counts:
+        cpu = statistics.median(r.cpu_consumer_ms + r.cpu_broker_ms for r in e2e[c])
+        print(
+            f"CPU per filing with {c} proc: {cpu:.2f} ms (consumer + broker):"
+            f" all {cores} cores busy would give {cores / cpu * 1000:.0f} filings/s"
+        )
     for c in counts[1:]:
         scale = medians[c] / one
         verdict = f"  (target >= {TARGET_SCALING:.1f}: {'met' if scale >= TARGET_SCALING else 'MISSED'})"
