@@ -300,10 +300,7 @@ def cmd_consume(ns: argparse.Namespace) -> int:
     import structlog
 
     from acid_processor import logs
-    from acid_processor.assessment.engine import Assessor
-    from acid_processor.assessment.policy import Policy
     from acid_processor.pipeline import Pipeline
-    from acid_processor.replies import load_profile
     from acid_processor.service.consumer import Consumer
     from acid_processor.service.health import serve_health
     from acid_processor.service.supervisor import Supervisor
@@ -315,9 +312,7 @@ def cmd_consume(ns: argparse.Namespace) -> int:
         raise UsageError("--processes: a number of processes, 0 for one per core")
     processes = processes or os.cpu_count() or 1
     # Loaded once, before any fork: the children share the policy and its lists copy-on-write.
-    policy = Policy.load(Path(settings.rules_dir) if settings.rules_dir else None)
-    assessor = Assessor(policy, test_mode=settings.test_mode)
-    pipeline = Pipeline(assessor, load_profile(settings.profile), settings.topology)
+    pipeline = Pipeline.from_settings(settings)
 
     def consume(index: int) -> int:
         if processes > 1:

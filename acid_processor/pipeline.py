@@ -17,7 +17,7 @@ from typing import Any
 
 from acid_processor import codes
 from acid_processor.assessment.engine import Assessor
-from acid_processor.config import Topology
+from acid_processor.config import Settings, Topology
 from acid_processor.model import (
     ACCEPTED,
     DEAD_LETTERED,
@@ -77,6 +77,22 @@ class Pipeline:
         self.assessor = assessor
         self.profile = profile
         self.topology = topology or Topology()
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Pipeline:
+        """The service's pipeline as its settings say: policy, test mode, profile, topology and the
+        largest message it will read (`max_bytes`)."""
+        from pathlib import Path
+
+        from acid_processor.assessment.policy import Policy
+        from acid_processor.check import Checker
+        from acid_processor.formats.safe_xml import Limits
+        from acid_processor.replies import load_profile
+
+        policy = Policy.load(Path(settings.rules_dir) if settings.rules_dir else None)
+        checker = Checker(limits=Limits(max_bytes=settings.max_bytes))
+        assessor = Assessor(policy, checker, test_mode=settings.test_mode)
+        return cls(assessor, load_profile(settings.profile), settings.topology)
 
     def process(self, delivery: Delivery) -> Processed:
         """The outcome of one delivery. Never raises for bad input."""

@@ -218,3 +218,14 @@ def test_carrier_messages_carry_no_targeting_rationale(pipeline):
         assert secret not in carrier
     referral = next(m for m in outbound if m.kind == "referral")
     assert referral.routing_key == "referral.dnl" and b"WL-T2" in referral.body
+
+
+def test_the_service_pipeline_reads_no_message_larger_than_its_max_bytes_setting() -> None:
+    from acid_processor.config import Settings
+
+    body = (FIXTURES / "assess" / "xfwb-direct-clean.xml").read_bytes()
+    small = Pipeline.from_settings(Settings(max_bytes=len(body) - 1, rules_dir=str(FIXTURES / "policy-test")))
+    p = small.process(Delivery(body=body, message_id="big", received_at=WHEN))
+    assert p.dead_letter is not None and p.dead_letter.code == "XML_TOO_LARGE"
+    roomy = Pipeline.from_settings(Settings(max_bytes=len(body), rules_dir=str(FIXTURES / "policy-test")))
+    assert roomy.process(Delivery(body=body, message_id="fits", received_at=WHEN)).dead_letter is None
