@@ -24,22 +24,20 @@ import hashlib
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
-from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
 from acid_processor.assessment.errors import PolicyError
-from acid_processor.assessment.lists import csv_rows, read_text
+from acid_processor.assessment.lists import read_text
 from acid_processor.assessment.normalise import name_tokens, normalise_address
+from acid_processor.assessment.watchlist.entries import WatchListEntry, WatchListHit
+from acid_processor.assessment.watchlist.loaders import read_csv
 from acid_processor.model import Address, Party
 
 __all__ = ["PolicyError", "WatchList", "WatchListEntry", "WatchListHit"]
 
-ACTIONS = ("RFS", "DNL")
-COLUMNS = ("id", "name", "aliases", "country", "address", "list_name", "action")
-OPTIONAL_COLUMNS = ("min_score",)
 COUNTRY_MISMATCH_PENALTY = 5.0
 NEAR_EXACT = 97.0
 ADDRESS_STRONG = 90.0
@@ -57,35 +55,6 @@ _STOP_TOKENS_TEXT = """
     """
 STOP_TOKENS: frozenset[str] = frozenset(_STOP_TOKENS_TEXT.split())
 MIN_VARIANT_TOKEN = 3  # words this long or longer are also indexed by their 1-deletion variants
-
-
-@dataclass(frozen=True, slots=True)
-class WatchListEntry:
-    """One listed party: a name, its aliases, where it is and what a hit on it calls for."""
-
-    id: str
-    name: str
-    aliases: tuple[str, ...]
-    country: str | None
-    address: str | None
-    list_name: str
-    action: str  # RFS (request for screening) or DNL (do not load)
-    min_score: float | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class WatchListHit:
-    """A scored candidate: which filed field looked like which listed name, and how much."""
-
-    entry: WatchListEntry
-    field: str  # "shipper.name", "consignee.address", or "name" from screen_name
-    value: str  # as filed
-    matched: str  # the entry's name, alias or address that matched
-    score: float  # 0..100, after the country and address adjustments
-    action: str
-    name_score: float = 0.0  # the name similarity alone
-    country_match: bool | None = None  # None when either side has no country
-    address_score: float | None = None  # when both sides have an address
 
 
 _Block = tuple[array, list[str], array]  # name lengths (ascending), names, name ids
@@ -266,7 +235,7 @@ class WatchList:
         digest = hashlib.sha256()
         for path in map(Path, paths):
             digest.update(path.name.encode() + b"\0" + read_text(path).encode() + b"\0")
-            for line, entry in _read_csv(path):
+            for line, entry in read_csv(path):
                 if entry.id in seen:
                     raise PolicyError(path, line, f"duplicate id '{entry.id}' (first at {seen[entry.id]})")
                 seen[entry.id] = f"{path.name} line {line}"
@@ -366,41 +335,3 @@ def _hash_entries(entries: Iterable[WatchListEntry]) -> str:
     for e in entries:
         digest.update(repr(e).encode())
     return digest.hexdigest()[:12]
-
-
-def _read_csv(path: Path) -> Iterable[tuple[int, WatchListEntry]]:
-    """Entries of one CSV file with the line each ends on; PolicyError on the first bad row."""
-    for line, row in csv_rows(path, COLUMNS, OPTIONAL_COLUMNS):
-        yield line, _entry(path, line, row)
-
-
-def _entry(path: Path, line: int, row: dict[str, str]) -> WatchListEntry:
-    def fail(problem: str) -> PolicyError:
-        return PolicyError(path, line, problem)
-
-    if not row["id"]:
-        raise fail("empty id")
-    if not row["name"]:
-        raise fail("empty name")
-    if not name_tokens(row["name"]):
-        raise fail(f"name '{row['name']}' has no letters or digits")
-    action = row["action"].upper()
-    if action not in ACTIONS:
-        raise fail(f"action '{row['action']}' is not RFS or DNL")
-    country = row["country"].upper() or None
-    if country is not None and not (len(country) == 2 and country.isascii() and country.isalpha()):
-        raise fail(f"country '{row['country']}' is not a two-letter ISO 3166 code")
-    if not row["list_name"]:
-        raise fail("empty list_name")
-    min_score = None
-    if row.get("min_score"):
-        try:
-            min_score = float(row["min_score"])
-        except ValueError:
-            raise fail(f"min_score '{row['min_score']}' is not a number") from None
-        if not 0.0 <= min_score <= 100.0:
-            raise fail(f"min_score {min_score:g} is not between 0 and 100")
-    aliases = tuple(a.strip() for a in row["aliases"].split("|") if a.strip())
-    return WatchListEntry(
-        row["id"], row["name"], aliases, country, row["address"] or None, row["list_name"], action, min_score
-    )
