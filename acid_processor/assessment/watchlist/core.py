@@ -30,10 +30,9 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 
 from acid_processor.assessment.errors import PolicyError
-from acid_processor.assessment.lists import read_text
 from acid_processor.assessment.normalise import name_tokens, normalise_address
 from acid_processor.assessment.watchlist.entries import WatchListEntry, WatchListHit
-from acid_processor.assessment.watchlist.loaders import read_csv
+from acid_processor.assessment.watchlist.loaders import WatchListSource, load_entries
 from acid_processor.model import Address, Party
 
 __all__ = ["PolicyError", "WatchList", "WatchListEntry", "WatchListHit"]
@@ -226,19 +225,20 @@ class WatchList:
         self._index = _NameIndex(token_lists, self._name_sorted)
 
     @classmethod
-    def load(cls, paths: Iterable[Path | str], *, threshold: float = 88.0) -> WatchList:
-        """Read watch-list CSV files (id,name,aliases,country,address,list_name,action[,min_score]).
+    def load(cls, paths: Iterable[WatchListSource | Path | str], *, threshold: float = 88.0) -> WatchList:
+        """Read watch-list files in any format `loaders.load_entries` reads (a bare path: detected).
 
         Raises PolicyError naming the file and line of the first problem found."""
         entries: list[WatchListEntry] = []
         seen: dict[str, str] = {}
         digest = hashlib.sha256()
-        for path in map(Path, paths):
-            digest.update(path.name.encode() + b"\0" + read_text(path).encode() + b"\0")
-            for line, entry in read_csv(path):
+        for source in map(WatchListSource.of, paths):
+            path = source.path
+            digest.update(source.fingerprint())
+            for line, entry in load_entries(source):
                 if entry.id in seen:
                     raise PolicyError(path, line, f"duplicate id '{entry.id}' (first at {seen[entry.id]})")
-                seen[entry.id] = f"{path.name} line {line}"
+                seen[entry.id] = f"{path.name} line {line}" if line is not None else path.name
                 entries.append(entry)
         return cls(entries, threshold=threshold, version=digest.hexdigest()[:12])
 
