@@ -19,6 +19,7 @@ from acid_processor.assessment.errors import PolicyError
 from acid_processor.assessment.lists import csv_rows, text_lines
 from acid_processor.assessment.normalise import INDICATOR_NORMALISERS, normalise_phrase
 from acid_processor.assessment.watchlist import WatchList
+from acid_processor.assessment.watchlist.loaders import FORMATS, WatchListSource
 from acid_processor.codes import SCREENING_METHODS
 from acid_processor.lifecycle.records import LifecyclePolicy
 from acid_processor.model import Outcome
@@ -73,7 +74,9 @@ class Policy:
     lifecycle: LifecyclePolicy = field(default_factory=LifecyclePolicy)
 
     @classmethod
-    def load(cls, directory: Path | None = None, *, extra_watchlists: tuple[Path, ...] = ()) -> Policy:
+    def load(
+        cls, directory: Path | None = None, *, extra_watchlists: tuple[Path | WatchListSource, ...] = ()
+    ) -> Policy:
         """Read and check a policy directory; every file is read here and never again."""
         directory = Path(directory) if directory else policy_dir()
         rules_path = directory / "rules.toml"
@@ -121,13 +124,14 @@ class Policy:
                 path = directory / str(name)
                 loader(path)
                 digest.update(path.read_bytes())
-        watch_paths = [directory / str(p) for p in lists.get("watchlists", [])] + list(extra_watchlists)
-        if watch_paths:
-            for p in watch_paths:
-                if not p.is_file():
-                    raise PolicyError(p, None, "watch-list file not found")
+        watch_sources = _watch_sources(lists.get("watchlists", []), directory, rules_path)
+        watch_sources += [WatchListSource.of(p) for p in extra_watchlists]
+        if watch_sources:
+            for source in watch_sources:
+                if not source.path.is_file():
+                    raise PolicyError(source.path, None, "watch-list file not found")
             threshold = float(lists.get("watchlist_threshold", 88.0))
-            policy.watchlist = WatchList.load(watch_paths, threshold=threshold)
+            policy.watchlist = WatchList.load(watch_sources, threshold=threshold)
             digest.update(policy.watchlist.version.encode())
         policy.version = f"{policy.version}+{digest.hexdigest()[:10]}"
         return policy
@@ -206,6 +210,44 @@ def _lifecycle(table: dict, path: Path) -> LifecyclePolicy:
         # ICS2 asks for two methods in a screening result; a policy may ask for more, never fewer.
         raise PolicyError(path, None, "[lifecycle] min_screening_methods must be a whole number >= 2")
     return LifecyclePolicy(min_screening_methods=methods, **values)
+
+
+_SOURCE_KEYS = ("path", "format", "list_name", "action")
+
+
+def _watch_sources(value: Any, directory: Path, path: Path) -> list[WatchListSource]:
+    """[lists] watchlists: each item a path (format detected) or an inline table
+    { path = "...", format = "ofac-sdn", list_name = "...", action = "RFS" }; paths are relative to
+    the policy directory."""
+    if not isinstance(value, list):
+        raise PolicyError(path, None, "[lists] watchlists must be a list of paths or inline tables")
+    sources = []
+    for n, item in enumerate(value, 1):
+        where = f"[lists] watchlists item {n}"
+        if isinstance(item, str) and item.strip():
+            sources.append(WatchListSource(directory / item.strip()))
+            continue
+        if not isinstance(item, dict):
+            raise PolicyError(path, None, f"{where}: must be a path or an inline table {{ path = ... }}")
+        unknown = sorted(set(item) - set(_SOURCE_KEYS))
+        if unknown:
+            raise PolicyError(
+                path, None, f"{where}: unknown key(s) {', '.join(unknown)} (known: {', '.join(_SOURCE_KEYS)})"
+            )
+        for key in _SOURCE_KEYS:
+            if key in item and not (isinstance(item[key], str) and item[key].strip()):
+                raise PolicyError(path, None, f"{where}: {key} must be a non-empty string")
+        if "path" not in item:
+            raise PolicyError(path, None, f"{where}: no path")
+        fmt = item.get("format", "").strip().lower() or None
+        if fmt is not None and fmt not in FORMATS:
+            raise PolicyError(path, None, f"{where}: format {fmt!r} is not one of {', '.join(FORMATS)}")
+        action = item.get("action", "").strip().upper() or None
+        if action is not None and action not in ("RFS", "DNL"):
+            raise PolicyError(path, None, f"{where}: action {item['action']!r} is not RFS or DNL")
+        list_name = item["list_name"].strip() if "list_name" in item else None
+        sources.append(WatchListSource(directory / item["path"].strip(), fmt, list_name, action))
+    return sources
 
 
 def _table(doc: dict, key: str, path: Path) -> dict:
