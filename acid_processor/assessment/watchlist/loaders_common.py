@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 
 from acid_processor.assessment.errors import PolicyError
@@ -50,6 +51,7 @@ def country_code(code: str | None) -> str | None:
     return code if len(code) == 2 and code.isascii() and code.isalpha() else None
 
 
+@lru_cache(maxsize=1024)  # a list names the same few countries thousands of times
 def country_from_name(name: str | None) -> str | None:
     """The ISO alpha-2 code of a country written out ('Russia', 'Korea, North', 'Iran (Islamic
     Republic of)'), or of a code given as such; None when the small table below does not know it."""

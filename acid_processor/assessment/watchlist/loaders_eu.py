@@ -58,8 +58,8 @@ def read_eu_fsf(path: Path, list_name: str, action: str) -> Iterator[tuple[int |
             ((i.get("identificationTypeCode") or "ID").strip(), (i.get("number") or "").strip())
             for i in children(el, "identification")
         ]
-        subject = next(children(el, "subjectType"), None)
-        kind = _KINDS.get((subject.get("code") or "").strip().lower()) if subject is not None else None
+        subjects = children(el, "subjectType")
+        kind = _KINDS.get((subjects[0].get("code") or "").strip().lower()) if subjects else None
         yield (
             line,
             make_entry(

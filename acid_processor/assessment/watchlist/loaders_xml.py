@@ -39,23 +39,19 @@ def local_name(el: etree._Element) -> str:
     return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
-def children(el: etree._Element | None, *names: str) -> Iterator[etree._Element]:
+def children(el: etree._Element | None, *names: str) -> list[etree._Element]:
     """The elements reached from `el` by a path of local names: children(e, 'akaList', 'aka')."""
-    if el is None:
-        return
-    if not names:
-        yield el
-        return
-    for child in el:
-        if local_name(child) == names[0]:
-            yield from children(child, *names[1:])
+    level = [] if el is None else [el]
+    for name in names:
+        tag = f"{{*}}{name}"  # any namespace, or none
+        level = [child for parent in level for child in parent.iterchildren(tag)]
+    return level
 
 
 def text(el: etree._Element | None, *names: str) -> str:
     """The stripped text of the first element at that path, '' when there is none."""
-    for found in children(el, *names):
-        return (found.text or "").strip()
-    return ""
+    found = children(el, *names)
+    return (found[0].text or "").strip() if found else ""
 
 
 def texts(el: etree._Element | None, *names: str) -> list[str]:
