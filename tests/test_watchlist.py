@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from rapidfuzz import fuzz, process
 
 from acid_processor.assessment.errors import PolicyError
 from acid_processor.assessment.normalise import (
@@ -24,6 +23,8 @@ from acid_processor.assessment.watchlist import (
     WatchList,
     WatchListEntry,
 )
+from acid_processor.assessment.watchlist.names import prepare
+from acid_processor.assessment.watchlist.scorer import align
 from acid_processor.model import Address, Party
 
 SAMPLE = Path(__file__).resolve().parents[1] / "acid_processor/policy/watchlists/sample-watchlist.csv"
@@ -149,9 +150,11 @@ def test_variants_of_a_listed_name_are_hit(wl: WatchList, filed: str, expected_i
     assert hit.action == action and hit.field == "name" and hit.value == filed
     assert hit.matched in (hit.entry.name, *hit.entry.aliases)
     assert wl.threshold <= hit.score <= 100.0
-    assert hit.score == pytest.approx(
-        fuzz.token_sort_ratio(normalise_name(filed), normalise_name(hit.matched)), abs=0.05
-    )
+    # the score is the word alignment's, and the hit says which words were aligned
+    score, pairs = align(prepare(filed, filed=True), prepare(hit.matched))
+    assert hit.score == pytest.approx(score, abs=0.05)
+    assert hit.aligned == pairs and hit.aligned
+    assert hit.entry.id in hit.explain() or hit.matched in hit.explain()
 
 
 @pytest.mark.parametrize(
@@ -179,7 +182,7 @@ def test_alias_is_hit_and_named(wl: WatchList) -> None:
 def test_threshold_is_respected() -> None:
     entries = [entry("E1", "Kharzanit Aerotechnik")]
     filed = "Kharzanet Aerotekhnic"
-    score = fuzz.token_sort_ratio(normalise_name(filed), "KHARZANIT AEROTECHNIK")
+    score, _ = align(prepare(filed, filed=True), prepare("Kharzanit Aerotechnik"))
     assert 80 <= score < 88
     assert WatchList.from_entries(entries, threshold=88).screen_name(filed) == []
     assert ids(WatchList.from_entries(entries, threshold=80).screen_name(filed)) == ["E1"]
@@ -187,7 +190,7 @@ def test_threshold_is_respected() -> None:
 
 def test_min_score_is_respected(wl: WatchList) -> None:
     assert ids(wl.screen_name("Farzaneh Tohrizadeh")) == ["E6"]
-    assert 88 <= fuzz.ratio("FARZANA TOHRIZADE", "FARZANEH TOHRIZADEH") < 95
+    assert 88 <= align(prepare("Farzana Tohrizade", filed=True), prepare("Farzaneh Tohrizadeh"))[0] < 95
     assert wl.screen_name("Farzana Tohrizade") == []  # above the threshold, under the entry's 95
 
 
@@ -349,33 +352,26 @@ def _perturb(rng: random.Random, name: str) -> str:
 
 def test_index_finds_the_hits_of_an_exhaustive_scan() -> None:
     rng = random.Random(20240611)
-    vocabulary = [_word(rng) for _ in range(1500)]
+    vocabulary = [_word(rng) for _ in range(800)]
     entries = []
-    for i in range(5000):
+    for i in range(1500):
         words = rng.sample(vocabulary, rng.randint(1, 3)) + rng.sample(COMMON, rng.randint(0, 1))
         rng.shuffle(words)
         name = " ".join(words) + (" " + rng.choice(LEGAL) if rng.random() < 0.6 else "")
         aliases = (" ".join(reversed(words)),) if rng.random() < 0.2 else ()
         entries.append(entry(f"G{i}", name, *aliases))
     wl = WatchList.from_entries(entries)
-    names = [(e.id, sorted_name(text)) for e in entries for text in (e.name, *e.aliases)]
-    queries = [_perturb(rng, rng.choice((e.name, *e.aliases))) for e in rng.sample(entries, 300)]
+    names = [(e.id, prepare(text)) for e in entries for text in (e.name, *e.aliases)]
+    queries = [_perturb(rng, rng.choice((e.name, *e.aliases))) for e in rng.sample(entries, 150)]
 
     expected = found = 0
     for query in queries:
-        exhaustive = process.extract(
-            sorted_name(query),
-            [n for _, n in names],
-            scorer=fuzz.ratio,
-            processor=None,
-            score_cutoff=wl.threshold,
-            limit=None,
-        )
-        want = {names[i][0] for _, _, i in exhaustive}
+        filed = prepare(query, filed=True)
+        want = {i for i, listed in names if align(filed, listed)[0] >= wl.threshold}
         got = set(ids(wl.screen_name(query)))
         assert got <= want, query  # same scorer: the index can only miss, never invent
         expected += len(want)
         found += len(want & got)
-    assert expected >= 250
+    assert expected >= 120
     recall = found / expected
     assert recall >= 0.98, f"recall {recall:.4f} ({found}/{expected})"

@@ -53,6 +53,8 @@ _ADDRESS_WORDS = {
     "STREET": "ST", "STR": "ST", "STRASSE": "ST", "ROAD": "RD", "AVENUE": "AVE", "AV": "AVE",
     "BOULEVARD": "BLVD", "DRIVE": "DR", "LANE": "LN", "SQUARE": "SQ", "BUILDING": "BLDG",
     "FLOOR": "FL", "SUITE": "STE", "NUMBER": "NO", "NR": "NO", "POSTFACH": "PO BOX", "APARTADO": "PO BOX",
+    "ULITSA": "UL", "PROSPEKT": "PR", "PROSP": "PR", "CADDESI": "CAD", "CD": "CAD", "SOKAK": "SK",
+    "SOKAGI": "SK", "JALAN": "JL", "RUE": "R", "CALLE": "C", "VIA": "V", "HIGHWAY": "HWY",
 }  # fmt: skip
 
 

@@ -1,0 +1,284 @@
+"""Candidate search over 100,000+ listed names in microseconds, for the word-aligning scorer.
+
+Built once at start. Every listed word's key (see `names.word_key`) leads to the names holding it,
+and so do its one-deletion variants (SymSpell-style: a filed word one typo away shares a variant with
+the listed word), and every two adjacent words written together ('MERDEKATRUST'). A query looks up
+its words' near keys, rarest first; the names holding them are the candidates, and every filed
+word's best possible contribution to each candidate is found by binary search in its sorted postings
+(numpy, no Python loop per name); a candidate whose bound cannot reach the cut-off is never scored.
+Looking stops when the words not yet looked up could not carry a name to the cut-off on their own:
+a name sharing none of the looked-up words is then too far from the query. Generic words (TRADING)
+lead nowhere unless a name has nothing else; they are counted as if they matched.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from rapidfuzz.distance import OSA, Indel
+
+from acid_processor.assessment.watchlist.names import PreparedName, word_key
+from acid_processor.assessment.watchlist.scorer import MIN_WORD_SIMILARITY
+
+__all__ = ["NameIndex"]
+
+MIN_VARIANT_KEY = 3  # keys this long or longer are also indexed by their 1-deletion variants
+MIN_PIECE = 4  # the shortest word looked for inside a filed word written with another
+MAX_CANDIDATES = 32  # scored per query, best bounds first
+_ratio = Indel.normalized_similarity
+
+
+def _deletions(key: str) -> set[str]:
+    if len(key) < MIN_VARIANT_KEY:
+        return {key}
+    return {key} | {key[:i] + key[i + 1 :] for i in range(len(key))}
+
+
+def _contribution(postings: np.ndarray, value: np.ndarray | float, ids: np.ndarray) -> np.ndarray:
+    """What one word's postings (sorted) add to each candidate id: value where it holds it, else 0."""
+    pos = np.searchsorted(postings, ids)
+    pos[pos == len(postings)] = 0
+    hit = postings[pos] == ids
+    if isinstance(value, np.ndarray):
+        return np.where(hit, value[pos], 0.0)
+    return hit * np.float32(value)
+
+
+@dataclass(frozen=True, slots=True)
+class _WordBlock:
+    """The names near one filed key: ids, the similarity, similarity x listed word weight, and the
+    best similarity to a generic listed word and to any other."""
+
+    nids: np.ndarray
+    sims: np.ndarray
+    listed: np.ndarray
+    best_generic: float
+    best_other: float
+
+
+class NameIndex:
+    """Listed names by their words' keys; `candidates` gives the name ids worth scoring."""
+
+    def __init__(self, names: list[PreparedName]) -> None:
+        key_id: dict[str, int] = {}
+        postings: list[list[int]] = []
+        key_weight: list[float] = []
+        raw: list[str] = []  # kid -> a word as listed that has this key
+        generic_keys: set[int] = set()
+        joined: dict[str, list[int]] = {}
+        for nid, name in enumerate(names):
+            for word, key, weight, generic in zip(
+                name.words, name.keys, name.weights, name.generic, strict=True
+            ):
+                kid = key_id.get(key)
+                if kid is None:
+                    kid = key_id[key] = len(postings)
+                    postings.append([])
+                    key_weight.append(0.0)
+                    raw.append(word)
+                postings[kid].append(nid)
+                full = weight / (1 / 3) if generic else weight
+                key_weight[kid] = max(key_weight[kid], full)
+                if generic:
+                    generic_keys.add(kid)
+            for a, b in itertools.pairwise(name.words):
+                joined.setdefault(word_key(a + b), []).append(nid)
+                joined.setdefault(word_key(b + a), []).append(nid)
+        self._key_id = key_id
+        self._keys = list(key_id)
+        self._postings = [np.unique(np.array(p, dtype=np.int32)) for p in postings]
+        self._key_weight = key_weight
+        self._generic = generic_keys
+        self._joined = {k: np.unique(np.array(v, dtype=np.int32)) for k, v in joined.items()}
+        variants: dict[str, list[int]] = {}
+        for key, kid in key_id.items():
+            # By the key and by the word as written: a folded key ('TSEGIBELGHE' for 'TSEGEEBELGHE')
+            # can be further from a typo of the word than the word itself.
+            for v in _deletions(key) | _deletions(raw[kid]):
+                variants.setdefault(v, []).append(kid)
+        self._variants = {v: tuple(set(k)) for v, k in variants.items()}
+        self._raw = raw
+        # The smallest denominator a name can have (its generic words unmatched count a quarter).
+        self._required = np.array(
+            [n.required_weight - n.generic_weight * 3 / 4 for n in names], dtype=np.float32
+        )
+        self._free = np.array(
+            [
+                sum(w for w, g, o in zip(n.weights, n.generic, n.optional, strict=True) if g or o)
+                for n in names
+            ],
+            dtype=np.float32,
+        )
+        self._size = len(names)
+        self.near = lru_cache(maxsize=50_000)(self._near)
+        self._filed_block = lru_cache(maxsize=20_000)(self._make_block)  # of other keys: bounded
+        # Every listed word's neighbourhood, looked up once here rather than on a filing's time.
+        self._listed_blocks: dict[str, _WordBlock] = {
+            key: self._make_block(key, raw[kid]) for key, kid in key_id.items()
+        }
+        self.near.cache_clear()
+
+    def clear_caches(self) -> None:
+        """Forget the neighbourhoods of filed words not on the list (benchmarks measure them cold)."""
+        self.near.cache_clear()
+        self._filed_block.cache_clear()
+
+    def _word_block(self, key: str, word: str) -> _WordBlock:
+        block = self._listed_blocks.get(key)
+        return block if block is not None else self._filed_block(key, word)
+
+    def _make_block(self, key: str, word: str) -> _WordBlock:
+        """The names holding a word near a filed word (and key), each once with its best similarity."""
+        near = self.near(key, word)
+        best_generic = max((s for kid, s in near if kid in self._generic), default=0.0)
+        best_other = max((s for kid, s in near if kid not in self._generic), default=0.0)
+        parts = [
+            (self._postings[kid], s, self._key_weight[kid]) for kid, s in near if kid not in self._generic
+        ]
+        if not parts:
+            empty = np.empty(0, dtype=np.float32)
+            return _WordBlock(np.empty(0, dtype=np.int32), empty, empty, best_generic, best_other)
+        nids = np.concatenate([p for p, _, _ in parts])
+        sims = np.concatenate([np.full(len(p), s, dtype=np.float32) for p, s, _ in parts])
+        listed = np.concatenate([np.full(len(p), s * w, dtype=np.float32) for p, s, w in parts])
+        if len(parts) > 1:  # a name holding two near words counts the better one
+            order = np.lexsort((-sims, nids))
+            nids, sims, listed = nids[order], sims[order], listed[order]
+            first = np.ones(len(nids), dtype=bool)
+            first[1:] = nids[1:] != nids[:-1]
+            nids, sims, listed = nids[first], sims[first], listed[first]
+        return _WordBlock(nids, sims, listed, best_generic, best_other)
+
+    def _near(self, key: str, word: str) -> tuple[tuple[int, float], ...]:
+        """Listed keys about one edit from a filed word or its key, with their similarity; for a
+        word with none, the ones two deletions away (two typos, or two letters too many)."""
+        kids: set[int] = set()
+        for v in _deletions(key) | _deletions(word):
+            kids.update(self._variants.get(v, ()))
+        out = self._similar(key, word, kids)
+        if not any(s >= 0.8 for _, s in out) and len(key) >= 5:
+            kids = set()
+            firsts = (_deletions(key) - {key}) | (_deletions(word) - {word})
+            for v in {d for one in firsts for d in _deletions(one)}:
+                kids.update(self._variants.get(v, ()))
+            out = self._similar(key, word, kids)
+        return out
+
+    def _similar(self, key: str, word: str, kids: set[int]) -> tuple[tuple[int, float], ...]:
+        out = []
+        for kid in kids:
+            listed = self._keys[kid]
+            s = 1.0 if listed == key else max(_ratio(key, listed), _ratio(word, self._raw[kid]))
+            if 0.7 <= s < 0.9:
+                s = max(s, OSA.normalized_similarity(key, listed))
+            if s >= MIN_WORD_SIMILARITY:
+                out.append((kid, s))
+        return tuple(out)
+
+    def _pieces(self, key: str) -> tuple[str, str] | None:
+        """Two listed keys, the second maybe one typo off, that an unknown filed key is made of."""
+        for i in range(MIN_PIECE, len(key) - MIN_PIECE + 1):
+            left, right = key[:i], key[i:]
+            if left in self._key_id and self.near(right, right):
+                return left, right
+            if right in self._key_id and self.near(left, left):
+                return left, right
+        return None
+
+    def candidates(self, query: PreparedName, cutoff: float) -> np.ndarray:
+        """Ids of the listed names that may score >= cutoff (0..100) against the query."""
+        cut = cutoff / 100.0
+        words: list[tuple[int, float, list[tuple[np.ndarray, np.ndarray | float]]]] = []
+        all_generic = all(query.generic)
+        pending: list[tuple[str, str, float]] = [
+            (k, word, w)
+            for word, k, w, g, o in zip(
+                query.words, query.keys, query.weights, query.generic, query.optional, strict=True
+            )
+            if not ((g and not all_generic) or o)
+        ]
+        maybe_generic = 0.0
+        # Filed weight counted as matched without looking: generic and optional words.
+        free = sum(w for w, g, o in zip(query.weights, query.generic, query.optional, strict=True) if g or o)
+        for key, word, weight in pending:
+            block = self._word_block(key, word)
+            if block.best_generic >= 0.8 and block.best_generic > block.best_other:
+                free += 2 * weight  # TRADNIG: a generic word mistyped, counted as one
+                continue
+            # It may also be a listed generic word (SYSTSEMS ~ SYSTEMS), whose names are not looked up.
+            maybe_generic += block.best_generic * weight
+            if max(block.best_generic, block.best_other) < 0.8 and len(key) >= 8:
+                # Not near any listed word: it may still be one two substitutions away.
+                maybe_generic += 2 * (1 - 2 / len(key)) * weight
+            lists: list[tuple[np.ndarray, np.ndarray | float]] = []
+            if len(block.nids):
+                lists.append((block.nids, block.sims * weight + block.listed))
+            split = self._joined.get(key)  # filed together, listed apart
+            if split is not None:
+                lists.append((split, 2.0 * weight))
+            if block.best_other < 0.8 and len(key) >= 2 * MIN_PIECE + 1:
+                pieces = self._pieces(key)  # IVANNOVGHRU: IVAN + NOVGHRU, maybe with a typo
+                if pieces:
+                    for piece in pieces:
+                        kid, s = max(self.near(piece, piece), key=lambda n: n[1])
+                        lists.append((self._postings[kid], s * 2 * len(piece)))
+            size = sum(len(p) for p, _ in lists)
+            words.append((size, weight, lists))
+        for a, b in itertools.pairwise(query.words):
+            kid = self._key_id.get(word_key(a + b))  # filed apart, listed together
+            if kid is not None:
+                words.append((len(self._postings[kid]), 0.0, [(self._postings[kid], 2.0 * len(a + b))]))
+        words.sort(key=lambda w: w[0])
+        remaining = sum(w for _, w, _ in words)
+        required = query.required_weight - query.generic_weight * 3 / 4
+        sources: list[np.ndarray] = []  # postings of the words that bring candidates
+        admitted = 0
+        for _, weight, lists in words:
+            # Once a name sharing none of the words looked up so far could not reach the cut-off,
+            # the other words only add to the names already found.
+            if sources and (2 * remaining + free + maybe_generic) < cut * (required + remaining):
+                break
+            remaining -= weight
+            admitted += 1
+            sources.extend(p for p, _ in lists if len(p))
+        if not sources:
+            return np.empty(0, dtype=np.int32)
+        ids = np.unique(np.concatenate(sources)) if len(sources) > 1 else sources[0]
+        # What every word adds to each candidate: the postings are sorted, so a binary search finds
+        # the candidates in them without touching the rest. The words that brought candidates
+        # first, the others counted as matched in full; only the candidates still in reach then
+        # learn what the other words really add.
+        found_weight = np.zeros(len(ids), dtype=np.float32)
+        optimistic = 0.0
+        for i, (_, weight, lists) in enumerate(words):
+            if i < admitted:
+                for postings, value in lists:
+                    found_weight += _contribution(postings, value, ids)
+            else:
+                optimistic += 2 * weight
+        listed_free = np.minimum(self._free[ids], free + maybe_generic)
+        denominator = required + self._required[ids]
+        if optimistic:
+            keep = (found_weight + optimistic + free + maybe_generic + listed_free) >= cut * denominator
+            ids, found_weight = ids[keep], found_weight[keep]
+            listed_free, denominator = listed_free[keep], denominator[keep]
+            for _, _, lists in words[admitted:]:
+                for postings, value in lists:
+                    found_weight += _contribution(postings, value, ids)
+        # Generic and optional listed words can only be matched by the filed ones.
+        bound = (found_weight + free + maybe_generic + listed_free) / denominator
+        keep = bound >= cut
+        found = ids[keep]
+        if len(found) > MAX_CANDIDATES:
+            # Ranked by the evidence found, not by the bound (which counts what might match as matched).
+            order = ((found_weight + listed_free) / denominator)[keep]
+            found = found[np.argsort(-order, kind="stable")[:MAX_CANDIDATES]]
+        return found
+        found, first = np.unique(found, return_index=True)
+        if len(found) > MAX_CANDIDATES:
+            best = np.argsort(-order[first], kind="stable")[:MAX_CANDIDATES]
+            found = found[best]
+        return found

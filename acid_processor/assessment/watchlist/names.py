@@ -1,0 +1,215 @@
+"""Party names prepared for matching: words, their weights, their romanisation-neutral keys.
+
+A name is read the same way on the list and in the filing, so that the scorer compares like with
+like: any script is read in Latin (rigour, on ICU's transliterators: 'Щукин' -> 'SHCHUKIN'), accents
+and punctuation go (`normalise_text`), legal forms go wherever they stand and however they are written
+(rigour's table of every language's forms, 'Aktiengesellschaft' as well as 'AG'; glued to the last
+word, 'VelmoraGmbH'; or mistyped, 'Limietd'), and each remaining word gets:
+
+- a *weight*: its length, a third of it for a generic trade word (TRADING, GENERAL, ELECTRONICS),
+  which says little about who the party is;
+- a *key*: the word with the spelling differences of romanisation systems folded (W/V, J/Y/I,
+  SCH/SH, KH/H, OU/U, doubled letters...), so that 'IWANOW', 'IVANOV' and 'YVANOV' compare equal;
+- a flag *optional*: words that may be missing without saying the name is another one - a patronymic
+  on the list ('OLEGOVICH'), or, in a filed name, trailing words that are an address (house number,
+  street, postcode, PO box, the party's own city) typed into the name field.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz.distance import OSA
+from rigour.names import remove_org_types
+from rigour.text import ascii_text
+
+from acid_processor.assessment.normalise import LEGAL_FORMS, normalise_text
+
+__all__ = ["GENERIC_WORDS", "PreparedName", "prepare", "word_key"]
+
+# Trade words that say little about who a party is: they still count, at a third of their weight.
+_GENERIC_TEXT = """
+    TRADING TRADE TRADERS INTERNATIONAL INTERNACIONAL INTERNATIONALE GROUP GRUPO GRUPPE GLOBAL
+    LOGISTICS LOGISTIK LOGISTICA LOGISTIQUE HOLDING HOLDINGS INDUSTRIES INDUSTRIAL INDUSTRY ENTERPRISE
+    ENTERPRISES IMPORT EXPORT IMPEX SERVICES SERVICE SOLUTIONS SHIPPING TRANSPORT FREIGHT CARGO EXPRESS
+    GENERAL TECHNOLOGY TECHNOLOGIES TECH MANAGEMENT PARTNERS MANUFACTURING COMMERCIAL COMMERCE COMERCIO
+    HANDEL HANDELS TICARET SANAYI VE AND BROTHERS SONS
+    ELECTRONICS ELECTRONIC ELEKTRONIK CHEMICALS CHEMICAL KIMYA MACHINERY TEXTILES TEKSTIL METALS PHARMA
+    PETROLEUM ENERGY ENGINEERING AVIATION MARINE MINING MINERALS AGRO FOODS PLASTICS POLYMERS COMPONENTS
+    SYSTEMS DEVICES INSTRUMENTS EQUIPMENT SUPPLIES MATERIALS RESOURCES VENTURES INDUSTRIA
+    STROY TORG NEFT GAZ KHIM MASH PROM SNAB MASINOSTROENIE
+    AL EL BIN BINT IBN ABU ABD DE DA DI DU DEL DOS DAS VAN VON DER DEN LA LE LES LOS
+    """
+GENERIC_WORDS: frozenset[str] = frozenset(_GENERIC_TEXT.split())
+GENERIC_WEIGHT = 1 / 3
+
+# Abbreviations clerks write, spelled out before matching (both sides).
+_ABBREVIATIONS = {
+    "INTL": "INTERNATIONAL", "INT": "INTERNATIONAL", "BROS": "BROTHERS", "MFG": "MANUFACTURING",
+    "TRDG": "TRADING", "HLDG": "HOLDING", "HLDGS": "HOLDINGS", "INDS": "INDUSTRIES", "IND": "INDUSTRIES",
+    "INSTRS": "INSTRUMENTS", "INSTR": "INSTRUMENTS", "ENGG": "ENGINEERING", "ENG": "ENGINEERING",
+    "TECHS": "TECHNOLOGIES", "CHEM": "CHEMICALS", "ELEC": "ELECTRONICS", "EQUIP": "EQUIPMENT",
+    "GRP": "GROUP", "SVCS": "SERVICES", "SERV": "SERVICES", "LOG": "LOGISTICS", "MACH": "MACHINERY",
+    "PHARM": "PHARMA", "PETRO": "PETROLEUM", "SYS": "SYSTEMS", "COMPS": "COMPONENTS", "MAT": "MATERIALS",
+    "GEN": "GENERAL", "GENL": "GENERAL", "EXP": "EXPORT", "IMP": "IMPORT", "TRANS": "TRANSPORT",
+    "SHPG": "SHIPPING", "FRT": "FREIGHT", "AVN": "AVIATION",
+}  # fmt: skip
+
+# Legal forms that may be mistyped as the last word ('LIMIETD', 'PLEC'): the common ones only, as
+# a short form one letter off is often a word ('SNAB' is not 'SAB')...
+_TYPO_FORMS = ("LTD", "LLC", "PLC", "INC", "GMBH", "LIMITED", "SARL", "CORP", "COMPANY", "LTDA")
+# ... or glued to a word ('VELMORAGMBH'): only forms no ordinary word ends with ('SEAFOOD' does not
+# end in the form 'OOD'); two-letter ones ('SHIPPINGCO') are left to the scorer, which knows the
+# listed word they would leave.
+_GLUED_TEXT = "GMBH MBH LTD LLC PLC INC LLP JSC SARL FZE FZCO LTDA PTE BHD SDN OOO ZAO OAO PAO CORP LIMITED"
+_GLUED_FORMS = tuple(
+    sorted(
+        _GLUED_TEXT.split(),
+        key=len,
+        reverse=True,
+    )
+)
+
+_PATRONYMIC = re.compile(
+    r"(OVICH|EVICH|YEVICH|OVITCH|EVITCH|OWITSCH|EWITSCH|OVNA|EVNA|ICHNA|INICHNA|OGLU|OGHLU|KYZY|QIZI)$"
+)
+_STREET_WORDS = frozenset(
+    """ROAD RD STREET ST STR STRASSE AVENUE AVE AV BOULEVARD BLVD DRIVE DR LANE LN SQUARE SQ WAY RUE
+    CALLE VIA CADDESI CAD SOKAK SK ULITSA UL PROSPEKT PR LU JALAN JL HIGHWAY HWY PLOT BLDG BUILDING
+    FLOOR FL SUITE STE UNIT BLOCK BLK NO PO BOX POSTFACH""".split()  # noqa: SIM905
+)
+
+# Romanisation folds, applied in order to a word's letters (see module docstring).
+_FOLDS = (
+    ("SCHTSCH", "SHCH"), ("TSCH", "CH"), ("SCH", "SH"), ("TCH", "CH"), ("ZH", "SH"),
+    ("W", "V"), ("PH", "F"), ("X", "KS"), ("Q", "K"), ("OU", "U"), ("EE", "I"), ("OO", "U"),
+    ("J", "I"), ("Y", "I"), ("IE", "E"), ("TZ", "TS"), ("CK", "K"),
+)  # fmt: skip
+_DOUBLED = re.compile(r"(.)\1+")
+
+
+@lru_cache(maxsize=200_000)
+def word_key(word: str) -> str:
+    """The word with romanisation differences folded: 'IWANOWITSCH', 'IVANOVICH' -> 'IVANOVICH'."""
+    for old, new in _FOLDS:
+        if old in word:
+            word = word.replace(old, new)
+    return _DOUBLED.sub(r"\1", word)
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedName:
+    """A name ready for the scorer: parallel tuples of words, keys, weights and optional flags."""
+
+    text: str
+    words: tuple[str, ...]
+    keys: tuple[str, ...]
+    weights: tuple[float, ...]
+    optional: tuple[bool, ...]
+    generic: tuple[bool, ...]
+    dropped: tuple[str, ...]  # legal forms and address words set aside, as normalised
+    latin: str | None  # the Latin reading when the name was written in another script
+    generic_weight: float  # the weight of the generic words among the required ones
+    required_weight: float  # the weight of the words that must be matched (optional ones excluded)
+
+
+def _latin(text: str) -> tuple[str, str | None]:
+    """The name in Latin letters, and that reading when a transliteration was needed."""
+    folded = normalise_text(text)
+    if folded.isascii():
+        return folded, None
+    latin = normalise_text(ascii_text(text))
+    return latin, latin
+
+
+def _strip_legal_forms(words: list[str]) -> tuple[list[str], list[str]]:
+    """Words without legal forms: listed ones, spelled-out ones (rigour), glued or mistyped ones."""
+    dropped: list[str] = []
+    if len(words) > 1:
+        text = " ".join(words)
+        stripped = remove_org_types(text.lower()).upper().split()
+        if stripped and len(stripped) < len(words):
+            kept = set(stripped)
+            gone = [w for w in words if w not in kept]
+            # Only spelled-out forms ('AKTIENGESELLSCHAFT', 'PUBLICHNOYE AKTSIONERNOYE OBSHCHESTVO')
+            # and the forms of our own table: the big table's short forms of every language are
+            # also ordinary words and names elsewhere ('HAO', 'BANK').
+            if sum(len(w) for w in gone) >= 8 or all(w in LEGAL_FORMS for w in gone):
+                dropped.extend(gone)
+                words = stripped
+    kept_words = [w for w in words if w not in LEGAL_FORMS]
+    dropped.extend(w for w in words if w in LEGAL_FORMS)
+    if not kept_words:
+        return words, []
+    words = kept_words
+    if len(words) > 1:
+        last = words[-1]
+        if len(last) >= 3 and not last.isdigit():
+            for form in _TYPO_FORMS:
+                if abs(len(form) - len(last)) <= 1 and OSA.distance(form, last, score_cutoff=1) <= 1:
+                    dropped.append(last)
+                    words = words[:-1]
+                    break
+    out = []
+    for word in words:
+        for form in _GLUED_FORMS:  # longest first
+            if word.endswith(form) and len(word) - len(form) >= 4:
+                dropped.append(form)
+                word = word[: -len(form)]
+                break
+        out.append(word)
+    if len(out) > 2 and out[-2] + out[-1] in LEGAL_FORMS and len(out[-2]) == 1:
+        dropped.append(out[-2] + out[-1])  # 'S.pA.' read as 'S PA'
+        out = out[:-2]
+    return out, dropped
+
+
+def _address_tail(words: list[str], city_words: frozenset[str]) -> int:
+    """Where an address typed after the name starts in a filed name (len(words) when none does)."""
+    n = len(words)
+    for i in range(1, n):
+        w = words[i]
+        if any(c.isdigit() for c in w) or (w in _STREET_WORDS and i >= 2):
+            start = i - 1 if w in _STREET_WORDS and not words[i - 1][:1].isdigit() and i >= 2 else i
+            return max(start, 1)
+    end = n
+    while end > 1 and words[end - 1] in city_words:
+        end -= 1
+    return end
+
+
+@lru_cache(maxsize=100_000)
+def prepare(text: str, *, filed: bool = False, city: str | None = None) -> PreparedName:
+    """Prepare a listed name (filed=False) or a filed one (filed=True, with the party's city)."""
+    normal, latin = _latin(text)
+    raw = normal.split()
+    words, dropped = _strip_legal_forms(raw)
+    words = [_ABBREVIATIONS.get(w, w) for w in words]
+    optional = [False] * len(words)
+    if filed:
+        city_words = frozenset(normalise_text(city).split()) if city else frozenset()
+        tail = _address_tail(words, city_words)
+        for i in range(tail, len(words)):
+            optional[i] = True
+    elif len(words) > 2:
+        optional = [bool(_PATRONYMIC.search(w)) and i > 0 for i, w in enumerate(words)]
+    generic = [w in GENERIC_WORDS for w in words]
+    if all(generic):  # a name made of generic words: they are what it is
+        generic = [False] * len(words)
+    weights = tuple(
+        max(len(w), 2) * (GENERIC_WEIGHT if g else 1.0) for w, g in zip(words, generic, strict=True)
+    )
+    return PreparedName(
+        text=text,
+        words=tuple(words),
+        keys=tuple(word_key(w) for w in words),
+        weights=weights,
+        optional=tuple(optional),
+        generic=tuple(generic),
+        dropped=tuple(dropped),
+        latin=latin,
+        generic_weight=sum(w for w, g, o in zip(weights, generic, optional, strict=True) if g and not o),
+        required_weight=sum(w for w, o in zip(weights, optional, strict=True) if not o),
+    )

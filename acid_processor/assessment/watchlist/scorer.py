@@ -1,0 +1,144 @@
+"""The name scorer: filed words aligned to listed words, so that order never matters and a typo,
+a romanisation, a glued or split word, an initial or an abbreviation costs only what it changes.
+
+Each filed word is paired with at most one listed word (or a filed word with two listed words
+written together, or two filed words with one listed word split apart), best pairs first. A pair
+contributes its similarity times the two words' weights; unpaired words contribute nothing; the
+score is the contributions over the weight of every word that had to be matched (optional words -
+a listed patronymic, an address typed into a filed name - count only when they are matched, and an
+unmatched generic word counts a quarter of its weight - unless the other side has one too: then they are two
+different trades, 'ATLAS MARINE' and 'ATLAS FREIGHT', and count at their full length):
+
+    score = 100 * sum(sim(f, l) * (w(f) + w(l))) / (required weight filed + required weight listed)
+
+Word similarity is rapidfuzz's Indel ratio of the romanisation-neutral keys (so one typo in a
+six-letter word gives 0.83, as the whole-string ratio did), 1.0 for the same word, 0.98 for the
+same key ('IWANOW' ~ 'IVANOV'), 0.75 for an initial ('I' ~ 'IVAN') and 0.85 for an abbreviation
+('HLDG' ~ 'HOLDING' when not already spelled out: first and last letters kept, the rest in order).
+"""
+
+from __future__ import annotations
+
+from itertools import permutations
+
+from rapidfuzz.distance import OSA, Indel
+
+from acid_processor.assessment.normalise import LEGAL_FORMS
+from acid_processor.assessment.watchlist.entries import WordPair
+from acid_processor.assessment.watchlist.names import PreparedName
+
+__all__ = ["MIN_WORD_SIMILARITY", "align", "word_similarity"]
+
+MIN_WORD_SIMILARITY = 0.6  # a pair less alike than this is no pair
+SAME_KEY = 0.98
+INITIAL = 0.75
+ABBREVIATION = 0.85
+_MAX_JOIN_WORDS = 6  # joined/split pairs are looked for in names up to this many words
+
+_ratio = Indel.normalized_similarity
+
+
+def _subsequence(short: str, long: str) -> bool:
+    it = iter(long)
+    return all(c in it for c in short)
+
+
+def word_similarity(fw: str, fk: str, lw: str, lk: str) -> tuple[float, str]:
+    """Similarity 0..1 of a filed and a listed word (given with their keys), and what made it."""
+    if fw == lw:
+        return 1.0, ""
+    if fk == lk:
+        return SAME_KEY, "phonetic"
+    s = max(_ratio(fk, lk), _ratio(fw, lw))
+    if 0.75 <= s < 0.9:
+        s = max(s, OSA.normalized_similarity(fk, lk))  # a transposition is one typo, not two
+    if s >= 0.8:
+        return s, ""
+    if fw[0] == lw[0]:
+        if len(fw) > len(lw) + 1 and fw.startswith(lw) and fw[len(lw) :] in LEGAL_FORMS:
+            return 1.0, "legal form glued"  # SHIPPINGCO ~ SHIPPING
+        if len(fw) == 1 or len(lw) == 1:
+            return INITIAL, "initial"
+        short, long = (fw, lw) if len(fw) < len(lw) else (lw, fw)
+        # A contraction keeps the first and last letters (HLDG, INSTRS, INTL); a mere prefix
+        # (MOMAR for MOMARZHALAV) is another word as often as it is a truncation.
+        if (
+            len(short) >= 3
+            and len(long) - len(short) >= 2
+            and short[-1] == long[-1]
+            and _subsequence(short, long)
+        ):
+            return ABBREVIATION, "abbreviation"
+    return s, ""
+
+
+def align(f: PreparedName, lst: PreparedName) -> tuple[float, tuple[WordPair, ...]]:
+    """Score 0..100 of a filed name against a listed name, with the aligned word pairs."""
+    nf, nl = len(f.words), len(lst.words)
+    if not nf or not nl:
+        return 0.0, ()
+    edges: list[tuple[float, float, tuple[int, ...], tuple[int, ...], str]] = []
+    fwords, fkeys, fw = f.words, f.keys, f.weights
+    lwords, lkeys, lw = lst.words, lst.keys, lst.weights
+    for i in range(nf):
+        for j in range(nl):
+            s, how = word_similarity(fwords[i], fkeys[i], lwords[j], lkeys[j])
+            if s >= MIN_WORD_SIMILARITY:
+                edges.append((s, fw[i] + lw[j], (i,), (j,), how))
+    # Joined and split words are looked for only among the words without a good pair of their own.
+    best_f = [0.0] * nf
+    best_l = [0.0] * nl
+    for s, _, (i,), (j,), _ in edges:
+        best_f[i] = max(best_f[i], s)
+        best_l[j] = max(best_l[j], s)
+    weak_f = [i for i in range(nf) if best_f[i] < SAME_KEY]
+    weak_l = [j for j in range(nl) if best_l[j] < SAME_KEY]
+    if (
+        weak_f and len(weak_l) >= 2 and nl <= _MAX_JOIN_WORDS
+    ):  # a filed word = two listed ones written together
+        for a, b in permutations(weak_l, 2):
+            joined = lwords[a] + lwords[b]
+            for i in weak_f:
+                if abs(len(fwords[i]) - len(joined)) <= 2:
+                    s = _ratio(fwords[i], joined)
+                    if s >= 0.85:
+                        edges.append((s, fw[i] + lw[a] + lw[b], (i,), (a, b), "joined"))
+    if weak_l and len(weak_f) >= 2 and nf <= _MAX_JOIN_WORDS:  # two filed words = one listed word split
+        for a, b in permutations(weak_f, 2):
+            joined = fwords[a] + fwords[b]
+            for j in weak_l:
+                if abs(len(lwords[j]) - len(joined)) <= 2:
+                    s = _ratio(joined, lwords[j])
+                    if s >= 0.85:
+                        edges.append((s, fw[a] + fw[b] + lw[j], (a, b), (j,), "split"))
+    edges.sort(key=lambda e: (-e[0], -e[1]))
+    used_f: set[int] = set()
+    used_l: set[int] = set()
+    total = 0.0
+    extra = 0.0  # optional words matched: they join the denominator
+    pairs: list[WordPair] = []
+    for s, weight, fi, lj, how in edges:
+        if used_f.intersection(fi) or used_l.intersection(lj):
+            continue
+        used_f.update(fi)
+        used_l.update(lj)
+        total += s * weight
+        extra += sum(fw[i] for i in fi if f.optional[i]) + sum(lw[j] for j in lj if lst.optional[j])
+        pairs.append(
+            WordPair(" ".join(fwords[i] for i in fi), " ".join(lwords[j] for j in lj), round(s, 3), how)
+        )
+    # A generic word left unmatched costs a quarter of its weight: 'VELMORA' is 'VELMORA TRADING' with the
+    # trade word dropped, not another party.
+    left_f = [i for i in range(nf) if f.generic[i] and not f.optional[i] and i not in used_f]
+    left_l = [j for j in range(nl) if lst.generic[j] and not lst.optional[j] and j not in used_l]
+    unmatched_generic = sum(fw[i] for i in left_f) + sum(lw[j] for j in left_l)
+    if left_f and left_l:
+        # A trade word on each side and they differ ('ATLAS MARINE' / 'ATLAS FREIGHT'): not one word
+        # added or dropped but another line of business, so both count at their full length.
+        conflict = sum(len(fwords[i]) for i in left_f) + sum(len(lwords[j]) for j in left_l)
+        denominator = f.required_weight + lst.required_weight + extra - unmatched_generic + conflict
+    else:
+        denominator = f.required_weight + lst.required_weight + extra - unmatched_generic * 3 / 4
+    if denominator <= 0:
+        return 0.0, ()
+    return min(100.0, 100.0 * total / denominator), tuple(pairs)
