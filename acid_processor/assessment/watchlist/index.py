@@ -20,12 +20,13 @@ from functools import lru_cache
 import numpy as np
 from rapidfuzz.distance import OSA, Indel
 
-from acid_processor.assessment.watchlist.names import PreparedName, word_key
+from acid_processor.assessment.watchlist.names import PreparedName, abbreviates_generic, word_key
 from acid_processor.assessment.watchlist.scorer import MIN_WORD_SIMILARITY
 
 __all__ = ["NameIndex"]
 
 MIN_VARIANT_KEY = 3  # keys this long or longer are also indexed by their 1-deletion variants
+MIN_TWO_TYPOS = 6  # listed keys this long are also indexed by their two-deletion variants
 MIN_PIECE = 4  # the shortest word looked for inside a filed word written with another
 MAX_CANDIDATES = 32  # scored per query, best bounds first
 _ratio = Indel.normalized_similarity
@@ -100,6 +101,15 @@ class NameIndex:
             for v in _deletions(key) | _deletions(raw[kid]):
                 variants.setdefault(v, []).append(kid)
         self._variants = {v: tuple(set(k)) for v, k in variants.items()}
+        # Two deletions of the longer keys too: a filed word two typos from a listed one shares a
+        # two-deletion variant with it (looked at only when nothing nearer was found).
+        variants2: dict[str, set[int]] = {}
+        for key, kid in key_id.items():
+            if len(key) >= MIN_TWO_TYPOS:
+                for one in _deletions(key) - {key}:
+                    for v in _deletions(one) - {one}:
+                        variants2.setdefault(v, set()).add(kid)
+        self._variants2 = {v: tuple(k) for v, k in variants2.items()}
         self._raw = raw
         # The smallest denominator a name can have (its generic words unmatched count a quarter).
         self._required = np.array(
@@ -162,8 +172,9 @@ class NameIndex:
         if not any(s >= 0.8 for _, s in out) and len(key) >= 5:
             kids = set()
             firsts = (_deletions(key) - {key}) | (_deletions(word) - {word})
-            for v in {d for one in firsts for d in _deletions(one)}:
+            for v in firsts | {d for one in firsts for d in _deletions(one)}:
                 kids.update(self._variants.get(v, ()))
+                kids.update(self._variants2.get(v, ()))
             out = self._similar(key, word, kids)
         return out
 
@@ -205,14 +216,13 @@ class NameIndex:
         free = sum(w for w, g, o in zip(query.weights, query.generic, query.optional, strict=True) if g or o)
         for key, word, weight in pending:
             block = self._word_block(key, word)
-            if block.best_generic >= 0.8 and block.best_generic > block.best_other:
-                free += 2 * weight  # TRADNIG: a generic word mistyped, counted as one
+            if (block.best_generic >= 0.8 and block.best_generic > block.best_other) or (
+                block.best_other < 0.8 and abbreviates_generic(word)
+            ):
+                free += 2 * weight  # TRADNIG, SUPPL, CMPTS: a generic word mistyped or cut short
                 continue
             # It may also be a listed generic word (SYSTSEMS ~ SYSTEMS), whose names are not looked up.
             maybe_generic += block.best_generic * weight
-            if max(block.best_generic, block.best_other) < 0.8 and len(key) >= 8:
-                # Not near any listed word: it may still be one two substitutions away.
-                maybe_generic += 2 * (1 - 2 / len(key)) * weight
             lists: list[tuple[np.ndarray, np.ndarray | float]] = []
             if len(block.nids):
                 lists.append((block.nids, block.sims * weight + block.listed))

@@ -27,7 +27,7 @@ from rigour.text import ascii_text
 
 from acid_processor.assessment.normalise import LEGAL_FORMS, normalise_text
 
-__all__ = ["GENERIC_WORDS", "PreparedName", "prepare", "word_key"]
+__all__ = ["GENERIC_WORDS", "PreparedName", "abbreviates_generic", "prepare", "word_key"]
 
 # Trade words that say little about who a party is: they still count, at a third of their weight.
 _GENERIC_TEXT = """
@@ -39,6 +39,7 @@ _GENERIC_TEXT = """
     ELECTRONICS ELECTRONIC ELEKTRONIK CHEMICALS CHEMICAL KIMYA MACHINERY TEXTILES TEKSTIL METALS PHARMA
     PETROLEUM ENERGY ENGINEERING AVIATION MARINE MINING MINERALS AGRO FOODS PLASTICS POLYMERS COMPONENTS
     SYSTEMS DEVICES INSTRUMENTS EQUIPMENT SUPPLIES MATERIALS RESOURCES VENTURES INDUSTRIA
+    SYSTEM DEVICE INSTRUMENT COMPONENT MATERIAL RESOURCE SUPPLY PRODUCTS PRODUCT
     STROY TORG NEFT GAZ KHIM MASH PROM SNAB MASINOSTROENIE
     AL EL BIN BINT IBN ABU ABD DE DA DI DU DEL DOS DAS VAN VON DER DEN LA LE LES LOS
     """
@@ -90,6 +91,21 @@ _FOLDS = (
 _DOUBLED = re.compile(r"(.)\1+")
 
 
+def abbreviates_generic(word: str) -> bool:
+    """Whether a word is a generic trade word cut short or contracted ('PETROL', 'SUPPL', 'CMPTS',
+    'MATLS'): the first letters of one, or its first and last letters with others in order."""
+    if len(word) < 3 or word in GENERIC_WORDS:
+        return False
+    if word in _GENERIC_PREFIXES:
+        return True
+    return any(_in_order(word, g) for g in _GENERIC_BY_ENDS.get((word[0], word[-1]), ()))
+
+
+def _in_order(short: str, long: str) -> bool:
+    it = iter(long)
+    return len(short) < len(long) and all(c in it for c in short)
+
+
 @lru_cache(maxsize=200_000)
 def word_key(word: str) -> str:
     """The word with romanisation differences folded: 'IWANOWITSCH', 'IVANOVICH' -> 'IVANOVICH'."""
@@ -127,6 +143,7 @@ def _latin(text: str) -> tuple[str, str | None]:
 def _strip_legal_forms(words: list[str]) -> tuple[list[str], list[str]]:
     """Words without legal forms: listed ones, spelled-out ones (rigour), glued or mistyped ones."""
     dropped: list[str] = []
+    words = _split_glued_generic(words)
     if len(words) > 1:
         text = " ".join(words)
         stripped = remove_org_types(text.lower()).upper().split()
@@ -139,8 +156,8 @@ def _strip_legal_forms(words: list[str]) -> tuple[list[str], list[str]]:
             if sum(len(w) for w in gone) >= 8 or all(w in LEGAL_FORMS for w in gone):
                 dropped.extend(gone)
                 words = stripped
-    kept_words = [w for w in words if w not in LEGAL_FORMS]
-    dropped.extend(w for w in words if w in LEGAL_FORMS)
+    kept_words = [w for w in words if w not in LEGAL_FORMS and word_key(w) not in _SPELLED_FORM_KEYS]
+    dropped.extend(w for w in words if w in LEGAL_FORMS or word_key(w) in _SPELLED_FORM_KEYS)
     if not kept_words:
         return words, []
     words = kept_words
@@ -149,6 +166,14 @@ def _strip_legal_forms(words: list[str]) -> tuple[list[str], list[str]]:
         if len(last) >= 3 and not last.isdigit():
             for form in _TYPO_FORMS:
                 if abs(len(form) - len(last)) <= 1 and OSA.distance(form, last, score_cutoff=1) <= 1:
+                    dropped.append(last)
+                    words = words[:-1]
+                    break
+    if len(words) > 1:
+        last = words[-1]  # a form with a letter slipped in: 'FZOCO', 'SIAS', 'KIG'
+        if 3 <= len(last) <= 6 and last not in GENERIC_WORDS and not last.isdigit():
+            for i in range(1, len(last)):
+                if last[:i] + last[i + 1 :] in LEGAL_FORMS:
                     dropped.append(last)
                     words = words[:-1]
                     break
@@ -164,6 +189,61 @@ def _strip_legal_forms(words: list[str]) -> tuple[list[str], list[str]]:
         dropped.append(out[-2] + out[-1])  # 'S.pA.' read as 'S PA'
         out = out[:-2]
     return out, dropped
+
+
+# Words of legal forms spelled out that rigour's table may miss in one romanisation or another
+# ('PUBLICHNOYE AKTSIONERNOYE OBSHCHESTVO', 'OBSHCHESTVO S OGRANICHENNOY OTVETSTVENNOSTYU'),
+# compared by key so that every romanisation of them goes.
+_SPELLED_FORM_TEXT = """
+    OBSHCHESTVO OBSHESTVO AKTSIONERNOYE AKTSIONERNOE AKCIONERNOE OTKRYTOYE OTKRYTOE ZAKRYTOYE
+    ZAKRYTOE PUBLICHNOYE PUBLICHNOE NEPUBLICHNOYE NEPUBLICHNOE OGRANICHENNOY OGRANICHENNOI
+    OTVETSTVENNOSTYU OTVETSTVENNOSTIU TOVARISHCHESTVO CHASTNOYE CHASTNOE UNITARNOYE UNITARNOE
+    PREDPRIYATIYE PREDPRIYATIE GOSUDARSTVENNOYE GOSUDARSTVENNOE
+    AKTIENGESELLSCHAFT GESELLSCHAFT BESCHRANKTER HAFTUNG KOMMANDITGESELLSCHAFT
+    SOCIEDAD ANONIMA LIMITADA RESPONSABILIDAD SOCIETE ANONYME RESPONSABILITE LIMITEE SOCIETA
+    PER AZIONI RESPONSABILITA LIMITATA
+    """
+
+
+def _spelled_form_keys() -> frozenset[str]:
+    return frozenset(word_key(w) for w in _SPELLED_FORM_TEXT.split())
+
+
+_SPELLED_FORM_KEYS = _spelled_form_keys()
+_TRADE_WORDS = [w for w in GENERIC_WORDS if len(w) >= 6]
+# Prefixes of trade words at least four letters and half the word long ('PETROL', 'SUPPL').
+_GENERIC_PREFIXES = frozenset(w[:n] for w in _TRADE_WORDS for n in range(max(4, (len(w) + 1) // 2), len(w)))
+_GENERIC_BY_ENDS: dict[tuple[str, str], list[str]] = {}
+for _w in _TRADE_WORDS:
+    _GENERIC_BY_ENDS.setdefault((_w[0], _w[-1]), []).append(_w)
+
+_GENERIC_LENGTHS = sorted({len(w) for w in GENERIC_WORDS if len(w) >= 4}, reverse=True)
+_FORM_LENGTHS = sorted({len(f) for f in LEGAL_FORMS if len(f) >= 2}, reverse=True)
+
+
+def _split_glued_generic(words: list[str]) -> list[str]:
+    """Words with a trade word glued on taken apart: 'GAZCOMPANY' -> 'GAZ COMPANY',
+    'ZOUFAIDEVICES' -> 'ZOUFAI DEVICES', 'EQUIPMENTAB' -> 'EQUIPMENT AB' (both sides alike)."""
+    out: list[str] = []
+    for word in words:
+        n = len(word)
+        if n >= 7 and word not in GENERIC_WORDS and word not in LEGAL_FORMS:
+            done = False
+            for size in _FORM_LENGTHS:  # a generic word and a legal form
+                if n - size >= 3 and word[-size:] in LEGAL_FORMS and word[:-size] in GENERIC_WORDS:
+                    out += [word[:-size], word[-size:]]
+                    done = True
+                    break
+            if not done:
+                for size in _GENERIC_LENGTHS:  # a name and a generic word
+                    if n - size >= 3 and word[-size:] in GENERIC_WORDS:
+                        out += [word[:-size], word[-size:]]
+                        done = True
+                        break
+            if done:
+                continue
+        out.append(word)
+    return out
 
 
 def _address_tail(words: list[str], city_words: frozenset[str]) -> int:

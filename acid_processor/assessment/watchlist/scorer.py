@@ -25,7 +25,7 @@ from rapidfuzz.distance import OSA, Indel
 
 from acid_processor.assessment.normalise import LEGAL_FORMS
 from acid_processor.assessment.watchlist.entries import WordPair
-from acid_processor.assessment.watchlist.names import PreparedName
+from acid_processor.assessment.watchlist.names import GENERIC_WORDS, PreparedName
 
 __all__ = ["MIN_WORD_SIMILARITY", "align", "word_similarity"]
 
@@ -61,14 +61,13 @@ def word_similarity(fw: str, fk: str, lw: str, lk: str) -> tuple[float, str]:
             return INITIAL, "initial"
         short, long = (fw, lw) if len(fw) < len(lw) else (lw, fw)
         # A contraction keeps the first and last letters (HLDG, INSTRS, INTL); a mere prefix
-        # (MOMAR for MOMARZHALAV) is another word as often as it is a truncation.
-        if (
-            len(short) >= 3
-            and len(long) - len(short) >= 2
-            and short[-1] == long[-1]
-            and _subsequence(short, long)
-        ):
-            return ABBREVIATION, "abbreviation"
+        # (MOMAR for MOMARZHALAV) is another word as often as it is a truncation - except of a
+        # trade word, which clerks cut short all the time (PETROL., SUPPL., ELECTR.).
+        if len(short) >= 3 and len(long) - len(short) >= 2:
+            if short[-1] == long[-1] and _subsequence(short, long):
+                return ABBREVIATION, "abbreviation"
+            if long in GENERIC_WORDS and long.startswith(short):
+                return ABBREVIATION, "abbreviation"
     return s, ""
 
 
