@@ -216,16 +216,23 @@ class NameIndex:
         free = sum(w for w, g, o in zip(query.weights, query.generic, query.optional, strict=True) if g or o)
         for key, word, weight in pending:
             block = self._word_block(key, word)
+            short = abbreviates_generic(word)  # SUPPL, CMPTS: a generic word cut short
             if (block.best_generic >= 0.8 and block.best_generic > block.best_other) or (
-                block.best_other < 0.8 and abbreviates_generic(word)
+                short and block.best_other < 0.8
             ):
-                free += 2 * weight  # TRADNIG, SUPPL, CMPTS: a generic word mistyped or cut short
+                free += 2 * weight  # TRADNIG, SUPPL: a generic word mistyped or cut short
                 continue
+            if short:  # PETROL: PETROLEUM cut short, or PETROV mistyped
+                maybe_generic += 2 * weight
             # It may also be a listed generic word (SYSTSEMS ~ SYSTEMS), whose names are not looked up.
             maybe_generic += block.best_generic * weight
             lists: list[tuple[np.ndarray, np.ndarray | float]] = []
             if len(block.nids):
                 lists.append((block.nids, block.sims * weight + block.listed))
+            if all_generic:  # a name made of generic words ('SNAB MASH') is found by them
+                for kid, s in self.near(key, word):
+                    if kid in self._generic and s >= 0.8:
+                        lists.append((self._postings[kid], s * (weight + self._key_weight[kid])))
             split = self._joined.get(key)  # filed together, listed apart
             if split is not None:
                 lists.append((split, 2.0 * weight))

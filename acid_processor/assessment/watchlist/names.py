@@ -27,7 +27,15 @@ from rigour.text import ascii_text
 
 from acid_processor.assessment.normalise import LEGAL_FORMS, normalise_text
 
-__all__ = ["GENERIC_WORDS", "PreparedName", "abbreviates_generic", "prepare", "word_key"]
+__all__ = [
+    "GENERIC_WORDS",
+    "PreparedName",
+    "abbreviates_generic",
+    "prepare",
+    "skeleton",
+    "syllables",
+    "word_key",
+]
 
 # Trade words that say little about who a party is: they still count, at a third of their weight.
 _GENERIC_TEXT = """
@@ -86,7 +94,7 @@ _STREET_WORDS = frozenset(
 _FOLDS = (
     ("SCHTSCH", "SHCH"), ("TSCH", "CH"), ("SCH", "SH"), ("TCH", "CH"), ("ZH", "SH"),
     ("W", "V"), ("PH", "F"), ("X", "KS"), ("Q", "K"), ("OU", "U"), ("EE", "I"), ("OO", "U"),
-    ("J", "I"), ("Y", "I"), ("IE", "E"), ("TZ", "TS"), ("CK", "K"),
+    ("J", "I"), ("Y", "I"), ("IE", "E"), ("TZ", "TS"), ("CK", "K"), ("Z", "S"),
 )  # fmt: skip
 _DOUBLED = re.compile(r"(.)\1+")
 
@@ -104,6 +112,24 @@ def abbreviates_generic(word: str) -> bool:
 def _in_order(short: str, long: str) -> bool:
     it = iter(long)
     return len(short) < len(long) and all(c in it for c in short)
+
+
+_VOWELS = re.compile(r"(?<=.)[AEIOUY]+")
+
+
+@lru_cache(maxsize=200_000)
+def skeleton(word: str) -> str:
+    """The word's consonants (and first letter) with doubles merged: 'NASSER', 'NASIR' -> 'NSR'.
+    Arabic and Persian names are written with whatever vowels the clerk hears."""
+    return _DOUBLED.sub(r"\1", _VOWELS.sub("", word_key(word)))
+
+
+def syllables(word: str) -> int:
+    """How many runs of vowels a word has: 'NASSER' and 'NASIR' 2, 'MARKAEUI' 3."""
+    return len(_VOWEL_RUNS.findall(word))
+
+
+_VOWEL_RUNS = re.compile(r"[AEIOUY]+")
 
 
 @lru_cache(maxsize=200_000)
@@ -201,7 +227,7 @@ _SPELLED_FORM_TEXT = """
     PREDPRIYATIYE PREDPRIYATIE GOSUDARSTVENNOYE GOSUDARSTVENNOE
     AKTIENGESELLSCHAFT GESELLSCHAFT BESCHRANKTER HAFTUNG KOMMANDITGESELLSCHAFT
     SOCIEDAD ANONIMA LIMITADA RESPONSABILIDAD SOCIETE ANONYME RESPONSABILITE LIMITEE SOCIETA
-    PER AZIONI RESPONSABILITA LIMITATA
+    PER AZIONI RESPONSABILITA LIMITATA ANONIM SIRKETI LIABILITY PARTNERSHIP
     """
 
 
@@ -235,9 +261,13 @@ def _split_glued_generic(words: list[str]) -> list[str]:
                     done = True
                     break
             if not done:
-                for size in _GENERIC_LENGTHS:  # a name and a generic word
+                for size in _GENERIC_LENGTHS:  # a name and a generic word, either way round
                     if n - size >= 3 and word[-size:] in GENERIC_WORDS:
                         out += [word[:-size], word[-size:]]
+                        done = True
+                        break
+                    if size >= 5 and n - size >= 3 and word[:size] in GENERIC_WORDS:
+                        out += [word[:size], word[size:]]
                         done = True
                         break
             if done:

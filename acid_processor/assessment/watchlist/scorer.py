@@ -25,12 +25,13 @@ from rapidfuzz.distance import OSA, Indel
 
 from acid_processor.assessment.normalise import LEGAL_FORMS
 from acid_processor.assessment.watchlist.entries import WordPair
-from acid_processor.assessment.watchlist.names import GENERIC_WORDS, PreparedName
+from acid_processor.assessment.watchlist.names import GENERIC_WORDS, PreparedName, skeleton, syllables
 
 __all__ = ["MIN_WORD_SIMILARITY", "align", "word_similarity"]
 
 MIN_WORD_SIMILARITY = 0.6  # a pair less alike than this is no pair
 SAME_KEY = 0.98
+SAME_CONSONANTS = 0.9  # the same consonants, other vowels (NASIR ~ NASSER)
 INITIAL = 0.75
 ABBREVIATION = 0.85
 _MAX_JOIN_WORDS = 6  # joined/split pairs are looked for in names up to this many words
@@ -54,6 +55,10 @@ def word_similarity(fw: str, fk: str, lw: str, lk: str) -> tuple[float, str]:
         s = max(s, OSA.normalized_similarity(fk, lk))  # a transposition is one typo, not two
     if s >= 0.8:
         return s, ""
+    if len(fw) >= 4 and len(lw) >= 4 and fw[0] == lw[0]:
+        sk = skeleton(fw)
+        if len(sk) >= 3 and sk == skeleton(lw) and syllables(fw) == syllables(lw):
+            return SAME_CONSONANTS, "vowels"  # NASIR ~ NASSER, HUSAINI ~ HUSSEINI
     if fw[0] == lw[0]:
         if len(fw) > len(lw) + 1 and fw.startswith(lw) and fw[len(lw) :] in LEGAL_FORMS:
             return 1.0, "legal form glued"  # SHIPPINGCO ~ SHIPPING
@@ -64,9 +69,10 @@ def word_similarity(fw: str, fk: str, lw: str, lk: str) -> tuple[float, str]:
         # (MOMAR for MOMARZHALAV) is another word as often as it is a truncation - except of a
         # trade word, which clerks cut short all the time (PETROL., SUPPL., ELECTR.).
         if len(short) >= 3 and len(long) - len(short) >= 2:
-            if short[-1] == long[-1] and _subsequence(short, long):
+            trade = long in GENERIC_WORDS
+            if short[-1] == long[-1] and (trade or 2 * len(short) >= len(long)) and _subsequence(short, long):
                 return ABBREVIATION, "abbreviation"
-            if long in GENERIC_WORDS and long.startswith(short):
+            if trade and long.startswith(short):
                 return ABBREVIATION, "abbreviation"
     return s, ""
 
