@@ -2,7 +2,7 @@
 
 Built once at start. Every listed word's key (see `names.word_key`) leads to the names holding it,
 and so do its one-deletion variants (SymSpell-style: a filed word one typo away shares a variant with
-the listed word), and every two adjacent words written together ('MERDEKATRUST'). A query looks up
+the listed word), and every two of its words written together ('MERDEKATRUST'). A query looks up
 its words' near keys, rarest first; the names holding them are the candidates, and every filed
 word's best possible contribution to each candidate is found by binary search in its sorted postings
 (numpy, no Python loop per name); a candidate whose bound cannot reach the cut-off is never scored.
@@ -85,9 +85,11 @@ class NameIndex:
                 key_weight[kid] = max(key_weight[kid], full)
                 if generic:
                     generic_keys.add(kid)
-            for a, b in itertools.pairwise(name.words):
+            # Any two words written together, in either order ('HAMZASHAINAILIA' for 'HAMZA XIU
+            # SHAINAILIA'), for names of up to five words.
+            pairs = itertools.permutations(name.words, 2) if len(name.words) <= 5 else ()
+            for a, b in pairs:
                 joined.setdefault(word_key(a + b), []).append(nid)
-                joined.setdefault(word_key(b + a), []).append(nid)
         self._key_id = key_id
         self._keys = list(key_id)
         self._postings = [np.unique(np.array(p, dtype=np.int32)) for p in postings]

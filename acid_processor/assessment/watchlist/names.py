@@ -63,12 +63,13 @@ _ABBREVIATIONS = {
     "GRP": "GROUP", "SVCS": "SERVICES", "SERV": "SERVICES", "LOG": "LOGISTICS", "MACH": "MACHINERY",
     "PHARM": "PHARMA", "PETRO": "PETROLEUM", "SYS": "SYSTEMS", "COMPS": "COMPONENTS", "MAT": "MATERIALS",
     "GEN": "GENERAL", "GENL": "GENERAL", "EXP": "EXPORT", "IMP": "IMPORT", "TRANS": "TRANSPORT",
-    "SHPG": "SHIPPING", "FRT": "FREIGHT", "AVN": "AVIATION",
+    "SHPG": "SHIPPING", "FRT": "FREIGHT", "AVN": "AVIATION", "BEN": "BIN", "IBN": "BIN",
 }  # fmt: skip
 
 # Legal forms that may be mistyped as the last word ('LIMIETD', 'PLEC'): the common ones only, as
 # a short form one letter off is often a word ('SNAB' is not 'SAB')...
-_TYPO_FORMS = ("LTD", "LLC", "PLC", "INC", "GMBH", "LIMITED", "SARL", "CORP", "COMPANY", "LTDA")
+_TYPO_FORMS = ("LTD", "LLC", "PLC", "INC", "GMBH", "SARL", "CORP", "LTDA")
+_LONG_TYPO_FORMS = ("LIMITED", "COMPANY", "CORPORATION", "INCORPORATED")  # mistyped anywhere
 # ... or glued to a word ('VELMORAGMBH'): only forms no ordinary word ends with ('SEAFOOD' does not
 # end in the form 'OOD'); two-letter ones ('SHIPPINGCO') are left to the scorer, which knows the
 # listed word they would leave.
@@ -121,7 +122,10 @@ _VOWELS = re.compile(r"(?<=.)[AEIOUY]+")
 def skeleton(word: str) -> str:
     """The word's consonants (and first letter) with doubles merged: 'NASSER', 'NASIR' -> 'NSR'.
     Arabic and Persian names are written with whatever vowels the clerk hears."""
-    return _DOUBLED.sub(r"\1", _VOWELS.sub("", word_key(word)))
+    key = word_key(word)
+    if key[0] in "AEIOU":  # UMAR ~ OMAR, UTHMAN ~ OTHMAN: a first vowel is as uncertain
+        key = "*" + key[1:]
+    return _DOUBLED.sub(r"\1", _VOWELS.sub("", key))
 
 
 def syllables(word: str) -> int:
@@ -157,8 +161,15 @@ class PreparedName:
     required_weight: float  # the weight of the words that must be matched (optional ones excluded)
 
 
+# The Arabic article as written before a sun letter or in other dialects ('Ash-Shammari',
+# 'En-Najjar', 'El-Rashid'): all 'Al-'.
+_ARTICLE = re.compile(r"\b(?:al|el|ul|an|ar|as|ash|at|ath|ad|adh|az|en|er|es|et|ed|ez)-(?=\w)", re.IGNORECASE)
+
+
 def _latin(text: str) -> tuple[str, str | None]:
     """The name in Latin letters, and that reading when a transliteration was needed."""
+    if "-" in text:
+        text = _ARTICLE.sub("al ", text)
     folded = normalise_text(text)
     if folded.isascii():
         return folded, None
@@ -188,6 +199,17 @@ def _strip_legal_forms(words: list[str]) -> tuple[list[str], list[str]]:
         return words, []
     words = kept_words
     if len(words) > 1:
+        kept_words = [words[0]]
+        for w in words[1:]:
+            if len(w) >= 6 and any(
+                abs(len(f) - len(w)) <= 1 and OSA.distance(f, w, score_cutoff=1) <= 1
+                for f in _LONG_TYPO_FORMS
+            ):
+                dropped.append(w)  # CFORPORATION, LIMIETD
+            else:
+                kept_words.append(w)
+        words = kept_words
+    if len(words) > 1:
         last = words[-1]
         if len(last) >= 3 and not last.isdigit():
             for form in _TYPO_FORMS:
@@ -206,7 +228,7 @@ def _strip_legal_forms(words: list[str]) -> tuple[list[str], list[str]]:
     out = []
     for word in words:
         for form in _GLUED_FORMS:  # longest first
-            if word.endswith(form) and len(word) - len(form) >= 4:
+            if word.endswith(form) and len(word) - len(form) >= (4 if len(form) < 4 else 3):
                 dropped.append(form)
                 word = word[: -len(form)]
                 break

@@ -31,6 +31,7 @@ __all__ = ["MIN_WORD_SIMILARITY", "align", "word_similarity"]
 
 MIN_WORD_SIMILARITY = 0.6  # a pair less alike than this is no pair
 SAME_KEY = 0.98
+JOINED = 0.8  # a joined or split pair at least this alike counts
 SAME_CONSONANTS = 0.9  # the same consonants, other vowels (NASIR ~ NASSER)
 INITIAL = 0.75
 ABBREVIATION = 0.85
@@ -55,7 +56,7 @@ def word_similarity(fw: str, fk: str, lw: str, lk: str) -> tuple[float, str]:
         s = max(s, OSA.normalized_similarity(fk, lk))  # a transposition is one typo, not two
     if s >= 0.8:
         return s, ""
-    if len(fw) >= 4 and len(lw) >= 4 and fw[0] == lw[0]:
+    if len(fw) >= 4 and len(lw) >= 4 and (fw[0] == lw[0] or (fw[0] in "AEIOU" and lw[0] in "AEIOU")):
         sk = skeleton(fw)
         if len(sk) >= 3 and sk == skeleton(lw) and syllables(fw) == syllables(lw):
             return SAME_CONSONANTS, "vowels"  # NASIR ~ NASSER, HUSAINI ~ HUSSEINI
@@ -106,7 +107,7 @@ def align(f: PreparedName, lst: PreparedName) -> tuple[float, tuple[WordPair, ..
             for i in weak_f:
                 if abs(len(fwords[i]) - len(joined)) <= 2:
                     s = _ratio(fwords[i], joined)
-                    if s >= 0.85:
+                    if s >= JOINED:
                         edges.append((s, fw[i] + lw[a] + lw[b], (i,), (a, b), "joined"))
     if weak_l and len(weak_f) >= 2 and nf <= _MAX_JOIN_WORDS:  # two filed words = one listed word split
         for a, b in permutations(weak_f, 2):
@@ -114,7 +115,7 @@ def align(f: PreparedName, lst: PreparedName) -> tuple[float, tuple[WordPair, ..
             for j in weak_l:
                 if abs(len(lwords[j]) - len(joined)) <= 2:
                     s = _ratio(joined, lwords[j])
-                    if s >= 0.85:
+                    if s >= JOINED:
                         edges.append((s, fw[a] + fw[b] + lw[j], (a, b), (j,), "split"))
     edges.sort(key=lambda e: (-e[0], -e[1]))
     used_f: set[int] = set()
