@@ -109,13 +109,12 @@ def bench_policy() -> Policy:
     from acid_processor.assessment.watchlist import WatchList
 
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from bench_watchlist import make_entries  # the watch-list benchmark's realistic generator
+    from bench_watchlist import make_listing  # the watch-list benchmark's realistic generator
 
     policy = Policy.load()
     shipped = list(policy.watchlist.entries) if policy.watchlist else []
-    policy.watchlist = WatchList.from_entries(
-        shipped + make_entries(WATCHLIST_ENTRIES, seed=11), threshold=policy.watchlist.threshold
-    )
+    generated = list(make_listing(WATCHLIST_ENTRIES, 11).entries)
+    policy.watchlist = WatchList.from_entries(shipped + generated, threshold=policy.watchlist.threshold)
     return policy
 
 

@@ -201,6 +201,8 @@ def test_watch_list_hits_take_the_entry_action_with_evidence(assessor, shipper, 
     ev = hit.evidence[0]
     assert ev.field == "shipper.name" and ev.value == shipper
     assert entry in (ev.list_entry or "") and ev.score is not None and ev.score >= 88
+    # the officer sees why: which words were aligned with which, and how alike they were
+    assert ev.note and "words " in ev.note and "~" in ev.note and "score" in ev.note
 
 
 def test_a_different_company_is_not_a_watch_list_hit(assessor):

@@ -375,3 +375,102 @@ def test_index_finds_the_hits_of_an_exhaustive_scan() -> None:
     assert expected >= 120
     recall = found / expected
     assert recall >= 0.98, f"recall {recall:.4f} ({found}/{expected})"
+
+
+# --- the channels and explanations of issue 12 ---------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def wide() -> WatchList:
+    return WatchList.from_entries(
+        [
+            WatchListEntry(
+                "W1", "Щукин Сергей Иванович", ("Shchukin Sergei",), "RU", None, "L", "DNL", kind="person"
+            ),
+            WatchListEntry(
+                "W2",
+                "Ostrevka Priborstroy OOO",
+                (),
+                "RU",
+                "ul. Zavodskaya 17, 443022 Samara",
+                "L",
+                "DNL",
+                identifiers=(("INN", "6312345678"), ("EORI", "RU631234567800001")),
+            ),
+            WatchListEntry(
+                "W3", "Nasser Aziz Al-Rashid", (), "AE", None, "L", "RFS", weak_aliases=("Abu Nasser",)
+            ),
+            WatchListEntry("W4", "Velmora Trading FZE", ("Velmora General Trading",), "AE", None, "L", "DNL"),
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("filed", "entry_id", "feature"),
+    [
+        (
+            "Schtschukin Sergei Iwanowitsch",
+            "W1",
+            "read as 'SHCHUKIN SERGEI IVANOVICH'",
+        ),  # German romanisation
+        ("Sergei Shchukin", "W1", "SHCHUKIN~SHCHUKIN"),  # patronymic left out, order changed
+        ("Ostrevka Priborstroy Obshchestvo s Ogranichennoy Otvetstvennostyu", "W2", "set aside"),
+        ("Nasir Azeez Ar-Rashid", "W3", "NASIR~NASSER"),  # Arabic spelling, article as pronounced
+        ("OstrevkaPriborstroy", "W2", "joined"),  # two words written together
+        ("Velmora Trdg Aktiengesellschaft", "W4", "VELMORA~VELMORA"),  # abbreviation, form spelled out
+    ],
+)
+def test_variants_as_evaders_write_them_are_hit_and_explained(
+    wide: WatchList, filed: str, entry_id: str, feature: str
+) -> None:
+    hits = wide.screen_name(filed)
+    assert ids(hits)[:1] == [entry_id], [h.explain() for h in hits]
+    hit = hits[0]
+    assert hit.channel in ("name", "alias") and hit.aligned
+    assert feature in hit.explain()
+    assert all(0.0 < pair.similarity <= 1.0 for pair in hit.aligned)
+
+
+def test_a_listed_address_hits_under_any_name(wide: WatchList) -> None:
+    party = Party(
+        "Totally Unrelated Imports", Address(street="Zavodskaya ulitsa 17", postcode="443022", city="Samara")
+    )
+    [hit] = wide.screen_party(party, "consignee")
+    assert (hit.entry.id, hit.field, hit.channel) == ("W2", "consignee.address", "address")
+    assert hit.matched == "ul. Zavodskaya 17, 443022 Samara" and hit.score >= 90
+    # another house number on the same street is another address
+    elsewhere = Party(
+        "Totally Unrelated Imports", Address(street="ul. Zavodskaya 19", postcode="443022", city="Samara")
+    )
+    assert wide.screen_party(elsewhere, "consignee") == []
+
+
+@pytest.mark.parametrize(
+    "filed", ["INN 6312345678", "6312-345-678", "ru 6312 3456 7800 001", "EORI: RU631234567800001"]
+)
+def test_a_listed_identifier_hits_however_it_is_written(wide: WatchList, filed: str) -> None:
+    [hit] = wide.screen_party(Party("Someone Else", None, primary_id=filed), "shipper")
+    assert (hit.entry.id, hit.field, hit.channel, hit.score) == (
+        "W2",
+        "shipper.identifier",
+        "identifier",
+        100.0,
+    )
+    assert hit.value == filed
+    assert hit.matched in ("INN 6312345678", "EORI RU631234567800001")
+
+
+def test_identifier_fragments_do_not_hit(wide: WatchList) -> None:
+    assert wide.screen_party(Party("Someone Else", None, primary_id="INN 63123"), "shipper") == []
+
+
+def test_a_weak_alias_hits_only_as_written(wide: WatchList) -> None:
+    [hit] = wide.screen_name("Abu Nasser")
+    assert (hit.entry.id, hit.channel, hit.score) == ("W3", "weak_alias", 100.0)
+    assert wide.screen_name("Abu Naser") == []  # a weak alias is never matched fuzzily
+
+
+def test_a_trade_word_added_or_dropped_is_the_same_party_another_trade_is_not(wide: WatchList) -> None:
+    assert ids(wide.screen_name("Velmora")) == ["W4"]
+    assert ids(wide.screen_name("Velmora Chemicals Trading")) == ["W4"]
+    assert wide.screen_name("Velmora Shipping") == []  # TRADING and SHIPPING: two different trades

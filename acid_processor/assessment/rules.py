@@ -443,11 +443,7 @@ class WatchListScreen(Rule):
         for role, party in (("shipper", c.shipper), ("consignee", c.consignee)):
             for h in wl.screen_party(party, role):
                 entry = h.entry
-                note = f"name score {h.name_score:.1f}"
-                if h.address_score is not None:
-                    note += f", address score {h.address_score:.1f}"
-                if h.country_match is not None:
-                    note += ", country matches" if h.country_match else ", country differs"
+                note = h.explain()  # what matched and why: aligned words, what was set aside
                 out.append(
                     self.hit(
                         f"{role} resembles {entry.list_name} entry {entry.id}",
