@@ -443,6 +443,9 @@ def test_a_listed_address_hits_under_any_name(wide: WatchList) -> None:
         "Totally Unrelated Imports", Address(street="ul. Zavodskaya 19", postcode="443022", city="Samara")
     )
     assert wide.screen_party(elsewhere, "consignee") == []
+    # and the same street and number in another country is another address
+    abroad = Address(street="ul. Zavodskaya 17", postcode="443022", city="Samara", country_id="KZ")
+    assert wide.screen_party(Party("Totally Unrelated Imports", abroad), "consignee") == []
 
 
 @pytest.mark.parametrize(

@@ -131,6 +131,8 @@ class WatchList:
                 entry = self.entries[e]
                 if (entry.id, "address") in seen or score < max(self.threshold, entry.min_score or 0.0):
                     continue
+                if _country_match(country, entry) is False:
+                    continue  # the same street and number in another country is another address
                 seen.add((entry.id, "address"))
                 more.append(
                     WatchListHit(
