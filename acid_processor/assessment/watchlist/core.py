@@ -37,7 +37,7 @@ from acid_processor.assessment.watchlist.channels import (
 from acid_processor.assessment.watchlist.entries import WatchListEntry, WatchListHit, WordPair
 from acid_processor.assessment.watchlist.index import NameIndex
 from acid_processor.assessment.watchlist.loaders import WatchListSource, load_entries
-from acid_processor.assessment.watchlist.names import PreparedName, prepare
+from acid_processor.assessment.watchlist.names import PreparedName, prepare, readings
 from acid_processor.assessment.watchlist.scorer import align
 from acid_processor.model import Address, Party
 
@@ -63,12 +63,12 @@ class WatchList:
         self._weak: dict[tuple[str, ...], list[tuple[int, str]]] = {}  # weak aliases, exact only
         for i, entry in enumerate(self.entries):
             for text in dict.fromkeys((entry.name, *entry.aliases)):
-                prepared = prepare(text)
-                if not prepared.words:
-                    continue
-                self._name_entry.append(i)
-                self._name_text.append(text)
-                self._names.append(prepared)
+                for prepared in readings(text):
+                    if not prepared.words:
+                        continue
+                    self._name_entry.append(i)
+                    self._name_text.append(text)
+                    self._names.append(prepared)
             for text in entry.weak_aliases:
                 words = tuple(sorted(prepare(text).words))
                 if words:
@@ -131,7 +131,7 @@ class WatchList:
                 entry = self.entries[e]
                 if (entry.id, "address") in seen or score < max(self.threshold, entry.min_score or 0.0):
                     continue
-                if _country_match(country, entry) is False:
+                if len(entry.all_addresses) == 1 and _country_match(country, entry) is False:
                     continue  # the same street and number in another country is another address
                 seen.add((entry.id, "address"))
                 more.append(

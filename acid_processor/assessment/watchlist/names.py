@@ -18,9 +18,11 @@ word, 'VelmoraGmbH'; or mistyped, 'Limietd'), and each remaining word gets:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
+import icu
 from rapidfuzz.distance import OSA
 from rigour.names import remove_org_types
 from rigour.text import ascii_text
@@ -166,6 +168,19 @@ class PreparedName:
 _ARTICLE = re.compile(r"\b(?:al|el|ul|an|ar|as|ash|at|ath|ad|adh|az|en|er|es|et|ed|ez)-(?=\w)", re.IGNORECASE)
 
 
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+_local = threading.local()
+
+
+def _bgn(text: str) -> str:
+    """Cyrillic read as BGN/PCGN writes it (KH, ZH, CH, SHCH, YU, YA), the romanisation lists and
+    most filers use; ICU's general Cyrillic-Latin gives 'H' for 'Х'. One transliterator a thread."""
+    translit = getattr(_local, "bgn", None)
+    if translit is None:
+        translit = _local.bgn = icu.Transliterator.createInstance("Russian-Latin/BGN; Latin-ASCII")
+    return translit.transliterate(text)
+
+
 def _latin(text: str) -> tuple[str, str | None]:
     """The name in Latin letters, and that reading when a transliteration was needed."""
     if "-" in text:
@@ -173,7 +188,7 @@ def _latin(text: str) -> tuple[str, str | None]:
     folded = normalise_text(text)
     if folded.isascii():
         return folded, None
-    latin = normalise_text(ascii_text(text))
+    latin = normalise_text(ascii_text(_bgn(text) if _CYRILLIC.search(text) else text))
     return latin, latin
 
 
@@ -193,8 +208,22 @@ def _strip_legal_forms(words: list[str]) -> tuple[list[str], list[str]]:
             if sum(len(w) for w in gone) >= 8 or all(w in LEGAL_FORMS for w in gone):
                 dropped.extend(gone)
                 words = stripped
-    kept_words = [w for w in words if w not in LEGAL_FORMS and word_key(w) not in _SPELLED_FORM_KEYS]
-    dropped.extend(w for w in words if w in LEGAL_FORMS or word_key(w) in _SPELLED_FORM_KEYS)
+    spelled = [w in LEGAL_FORMS or word_key(w) in _SPELLED_FORM_KEYS for w in words]
+    if any(spelled):  # the small words between the words of a spelled-out form go with them
+        for i, w in enumerate(words):
+            if w in _FORM_COMPANIONS and 0 < i < len(words) - 1 and spelled[i - 1] and spelled[i + 1]:
+                spelled[i] = True
+            elif w in _FORM_COMPANIONS and i > 0 and spelled[i - 1] and i + 2 < len(words) and spelled[i + 2]:
+                spelled[i] = True  # 'PAR ACTIONS SIMPLIFIEE'
+            elif (
+                w in _FORM_COMPANIONS
+                and 0 < i < len(words) - 1
+                and spelled[i + 1]
+                and words[i - 1] in _FORM_COMPANIONS
+            ):
+                spelled[i] = True
+    kept_words = [w for w, f in zip(words, spelled, strict=True) if not f]
+    dropped.extend(w for w, f in zip(words, spelled, strict=True) if f)
     if not kept_words:
         return words, []
     words = kept_words
@@ -248,9 +277,15 @@ _SPELLED_FORM_TEXT = """
     OTVETSTVENNOSTYU OTVETSTVENNOSTIU TOVARISHCHESTVO CHASTNOYE CHASTNOE UNITARNOYE UNITARNOE
     PREDPRIYATIYE PREDPRIYATIE GOSUDARSTVENNOYE GOSUDARSTVENNOE
     AKTIENGESELLSCHAFT GESELLSCHAFT BESCHRANKTER HAFTUNG KOMMANDITGESELLSCHAFT
-    SOCIEDAD ANONIMA LIMITADA RESPONSABILIDAD SOCIETE ANONYME RESPONSABILITE LIMITEE SOCIETA
-    PER AZIONI RESPONSABILITA LIMITATA ANONIM SIRKETI LIABILITY PARTNERSHIP
+    SOCIEDAD SOCIEDADE ANONIMA LIMITADA RESPONSABILIDAD SOCIETE ANONYME RESPONSABILITE LIMITEE
+    SOCIETA AZIONI RESPONSABILITA LIMITATA ANONIM SIRKETI LIABILITY PARTNERSHIP SIMPLIFIEE
+    KABUSHIKI KAISHA YUGEN AKSJESELSKAP ALLMENNAKSJESELSKAP AKTIESELSKAB ANPARTSSELSKAB AKTIEBOLAG
+    OSAKEYHTIO VENNOOTSCHAP BESLOTEN NAAMLOZE SPOLKA AKCYJNA OGRANICZONA ODPOWIEDZIALNOSCIA
+    SENDIRIAN BERHAD PERSEROAN TERBATAS
     """
+# Words that are legal forms only beside the words above ('SOCIETE PAR ACTIONS SIMPLIFIEE',
+# 'SOCIETA PER AZIONI'); alone they are names ('PER', 'ACTIONS').
+_FORM_COMPANIONS = frozenset(["PAR", "ACTIONS", "PER", "DE", "DI", "A", "S", "Z", "MIT"])
 
 
 def _spelled_form_keys() -> frozenset[str]:
@@ -310,6 +345,19 @@ def _address_tail(words: list[str], city_words: frozenset[str]) -> int:
     while end > 1 and words[end - 1] in city_words:
         end -= 1
     return end
+
+
+def readings(text: str) -> list[PreparedName]:
+    """A listed name as the scorer should know it: once, or for a name in Cyrillic twice - as
+    BGN/PCGN writes it and as ICU's general transliteration does (ISO 9-like: 'Х' as H), since
+    filers use both families of romanisation."""
+    first = prepare(text)
+    if not _CYRILLIC.search(text):
+        return [first]
+    other = prepare(ascii_text(text))
+    if other.words == first.words:
+        return [first]
+    return [first, replace(other, text=text, latin=normalise_text(ascii_text(text)))]
 
 
 @lru_cache(maxsize=100_000)
