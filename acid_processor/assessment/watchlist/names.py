@@ -75,7 +75,11 @@ _LONG_TYPO_FORMS = ("LIMITED", "COMPANY", "CORPORATION", "INCORPORATED")  # mist
 # ... or glued to a word ('VELMORAGMBH'): only forms no ordinary word ends with ('SEAFOOD' does not
 # end in the form 'OOD'); two-letter ones ('SHIPPINGCO') are left to the scorer, which knows the
 # listed word they would leave.
-_GLUED_TEXT = "GMBH MBH LTD LLC PLC INC LLP JSC SARL FZE FZCO LTDA PTE BHD SDN OOO ZAO OAO PAO CORP LIMITED"
+_GLUED_TEXT = (
+    "GMBH MBH LTD LLC PLC INC LLP JSC SARL FZE FZCO LTDA PTE BHD SDN OOO ZAO OAO PAO CORP LIMITED"
+    " COMPANY SAS SRL EIRL SPRL BVBA KFT"
+)
+_LEADING_FORMS = frozenset(("OOO", "ZAO", "OAO", "PAO", "LTD", "LLC", "PLC", "GMBH", "JSC"))
 _GLUED_FORMS = tuple(
     sorted(
         _GLUED_TEXT.split(),
@@ -231,7 +235,7 @@ def _strip_legal_forms(words: list[str]) -> tuple[list[str], list[str]]:
         kept_words = [words[0]]
         for w in words[1:]:
             if len(w) >= 6 and any(
-                abs(len(f) - len(w)) <= 1 and OSA.distance(f, w, score_cutoff=1) <= 1
+                abs(len(f) - len(w)) <= 2 and OSA.distance(f, w, score_cutoff=2) <= (2 if len(f) >= 9 else 1)
                 for f in _LONG_TYPO_FORMS
             ):
                 dropped.append(w)  # CFORPORATION, LIMIETD
@@ -256,12 +260,28 @@ def _strip_legal_forms(words: list[str]) -> tuple[list[str], list[str]]:
                     break
     out = []
     for word in words:
-        for form in _GLUED_FORMS:  # longest first
-            if word.endswith(form) and len(word) - len(form) >= (4 if len(form) < 4 else 3):
-                dropped.append(form)
-                word = word[: -len(form)]
-                break
-        out.append(word)
+        stripped = True
+        while stripped:  # COMPANYLTDA: LTDA, then COMPANY
+            stripped = False
+            for form in _GLUED_FORMS:  # longest first
+                rest = len(word) - len(form)
+                if word.endswith(form) and (
+                    rest >= (4 if len(form) < 4 else 3) or (rest >= 3 and word[:rest] in GENERIC_WORDS)
+                ):
+                    dropped.append(form)
+                    word = word[: -len(form)]
+                    stripped = True
+                    break
+                if form in _LEADING_FORMS and word.startswith(form) and len(word) - len(form) >= 4:
+                    dropped.append(form)  # OOOROMASHKA, LTDVICTORY
+                    word = word[len(form) :]
+                    stripped = True
+                    break
+            if word in LEGAL_FORMS and len(word) >= 3:
+                dropped.append(word)
+                word = ""
+        if word:
+            out.append(word)
     if len(out) > 2 and out[-2] + out[-1] in LEGAL_FORMS and len(out[-2]) == 1:
         dropped.append(out[-2] + out[-1])  # 'S.pA.' read as 'S PA'
         out = out[:-2]
