@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from rapidfuzz.distance import OSA, Indel
+from rapidfuzz.distance import Indel
 
 from acid_processor.assessment.watchlist.names import PreparedName, abbreviates_generic, word_key
-from acid_processor.assessment.watchlist.scorer import MIN_WORD_SIMILARITY
+from acid_processor.assessment.watchlist.scorer import MIN_WORD_SIMILARITY, ONE_TYPO, one_typo
 
 __all__ = ["NameIndex"]
 
@@ -185,8 +185,8 @@ class NameIndex:
         for kid in kids:
             listed = self._keys[kid]
             s = 1.0 if listed == key else max(_ratio(key, listed), _ratio(word, self._raw[kid]))
-            if 0.7 <= s < 0.9:
-                s = max(s, OSA.normalized_similarity(key, listed))
+            if 0.6 <= s < ONE_TYPO:
+                s = max(s, one_typo(key, listed))
             if s >= MIN_WORD_SIMILARITY:
                 out.append((kid, s))
         return tuple(out)

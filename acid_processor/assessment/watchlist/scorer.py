@@ -27,11 +27,12 @@ from acid_processor.assessment.normalise import LEGAL_FORMS
 from acid_processor.assessment.watchlist.entries import WordPair
 from acid_processor.assessment.watchlist.names import GENERIC_WORDS, PreparedName, skeleton, syllables
 
-__all__ = ["MIN_WORD_SIMILARITY", "align", "word_similarity"]
+__all__ = ["MIN_WORD_SIMILARITY", "align", "one_typo", "word_similarity"]
 
 MIN_WORD_SIMILARITY = 0.6  # a pair less alike than this is no pair
 SAME_KEY = 0.98
 JOINED = 0.8  # a joined or split pair at least this alike counts
+ONE_TYPO = 0.9  # two words one typo apart (four letters or more)
 SAME_CONSONANTS = 0.9  # the same consonants, other vowels (NASIR ~ NASSER)
 INITIAL = 0.75
 ABBREVIATION = 0.85
@@ -45,6 +46,15 @@ def _subsequence(short: str, long: str) -> bool:
     return all(c in it for c in short)
 
 
+def one_typo(a: str, b: str) -> float:
+    """ONE_TYPO when two words of four letters or more are one typo apart (a letter changed, added,
+    dropped, or two swapped), else their OSA similarity: a typo is one slip of the hand whatever the
+    word's length, and in a five-letter word it should not weigh twice what it does in ten."""
+    if min(len(a), len(b)) >= 4 and OSA.distance(a, b, score_cutoff=1) <= 1:
+        return ONE_TYPO
+    return OSA.normalized_similarity(a, b)
+
+
 def word_similarity(fw: str, fk: str, lw: str, lk: str) -> tuple[float, str]:
     """Similarity 0..1 of a filed and a listed word (given with their keys), and what made it."""
     if fw == lw:
@@ -52,8 +62,8 @@ def word_similarity(fw: str, fk: str, lw: str, lk: str) -> tuple[float, str]:
     if fk == lk:
         return SAME_KEY, "phonetic"
     s = max(_ratio(fk, lk), _ratio(fw, lw))
-    if 0.75 <= s < 0.9:
-        s = max(s, OSA.normalized_similarity(fk, lk))  # a transposition is one typo, not two
+    if 0.6 <= s < ONE_TYPO:
+        s = max(s, one_typo(fk, lk))
     if s >= 0.8:
         return s, ""
     if len(fw) >= 4 and len(lw) >= 4 and (fw[0] == lw[0] or (fw[0] in "AEIOU" and lw[0] in "AEIOU")):
