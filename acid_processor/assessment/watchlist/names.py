@@ -282,9 +282,11 @@ def _strip_legal_forms(words: list[str]) -> tuple[list[str], list[str]]:
                 word = ""
         if word:
             out.append(word)
-    if len(out) > 2 and out[-2] + out[-1] in LEGAL_FORMS and len(out[-2]) == 1:
-        dropped.append(out[-2] + out[-1])  # 'S.pA.' read as 'S PA'
-        out = out[:-2]
+    if len(out) > 2 and min(len(out[-2]), len(out[-1])) <= 2 and len(out[-2] + out[-1]) <= 5:
+        tail = out[-2] + out[-1]  # 'S.pA.' read as 'S PA', 'S.mA.' as 'S MA', 'dB.V.' as 'DB V'
+        if tail in LEGAL_FORMS or any(tail[:i] + tail[i + 1 :] in LEGAL_FORMS for i in range(len(tail))):
+            dropped.append(tail)
+            out = out[:-2]
     return out, dropped
 
 
