@@ -31,6 +31,7 @@ from acid_processor.assessment.normalise import LEGAL_FORMS, normalise_text
 
 __all__ = [
     "GENERIC_WORDS",
+    "PARTICLES",
     "PreparedName",
     "abbreviates_generic",
     "prepare",
@@ -51,9 +52,11 @@ _GENERIC_TEXT = """
     SYSTEMS DEVICES INSTRUMENTS EQUIPMENT SUPPLIES MATERIALS RESOURCES VENTURES INDUSTRIA
     SYSTEM DEVICE INSTRUMENT COMPONENT MATERIAL RESOURCE SUPPLY PRODUCTS PRODUCT
     STROY TORG NEFT GAZ KHIM MASH PROM SNAB MASINOSTROENIE
-    AL EL BIN BINT IBN ABU ABD DE DA DI DU DEL DOS DAS VAN VON DER DEN LA LE LES LOS
     """
-GENERIC_WORDS: frozenset[str] = frozenset(_GENERIC_TEXT.split())
+# Particles of names ('AL', 'BIN', 'VAN', 'DE'): generic too, but one on each side is no conflict.
+_PARTICLES_TEXT = "AL EL BIN BINT IBN ABU ABD DE DA DI DU DEL DOS DAS VAN VON DER DEN LA LE LES LOS"
+PARTICLES: frozenset[str] = frozenset(_PARTICLES_TEXT.split())
+GENERIC_WORDS: frozenset[str] = frozenset(_GENERIC_TEXT.split()) | PARTICLES
 GENERIC_WEIGHT = 1 / 3
 
 # Abbreviations clerks write, spelled out before matching (both sides).
@@ -65,7 +68,7 @@ _ABBREVIATIONS = {
     "GRP": "GROUP", "SVCS": "SERVICES", "SERV": "SERVICES", "LOG": "LOGISTICS", "MACH": "MACHINERY",
     "PHARM": "PHARMA", "PETRO": "PETROLEUM", "SYS": "SYSTEMS", "COMPS": "COMPONENTS", "MAT": "MATERIALS",
     "GEN": "GENERAL", "GENL": "GENERAL", "EXP": "EXPORT", "IMP": "IMPORT", "TRANS": "TRANSPORT",
-    "SHPG": "SHIPPING", "FRT": "FREIGHT", "AVN": "AVIATION", "BEN": "BIN", "IBN": "BIN",
+    "SHPG": "SHIPPING", "FRT": "FREIGHT", "AVN": "AVIATION", "BEN": "BIN", "IBN": "BIN", "EL": "AL",
 }  # fmt: skip
 
 # Legal forms that may be mistyped as the last word ('LIMIETD', 'PLEC'): the common ones only, as
@@ -77,9 +80,10 @@ _LONG_TYPO_FORMS = ("LIMITED", "COMPANY", "CORPORATION", "INCORPORATED")  # mist
 # listed word they would leave.
 _GLUED_TEXT = (
     "GMBH MBH LTD LLC PLC INC LLP JSC SARL FZE FZCO LTDA PTE BHD SDN OOO ZAO OAO PAO CORP LIMITED"
-    " COMPANY SAS SRL EIRL SPRL BVBA KFT"
+    " COMPANY CORPORATION SAS SRL EIRL SPRL BVBA KFT PVT PTY"
 )
-_LEADING_FORMS = frozenset(("OOO", "ZAO", "OAO", "PAO", "LTD", "LLC", "PLC", "GMBH", "JSC"))
+# Forms that may be glued in front of a name ('OOOROMASHKA', 'COMPANYSALULOUVAIR').
+_LEADING_FORMS = frozenset(_GLUED_TEXT.split())
 _GLUED_FORMS = tuple(
     sorted(
         _GLUED_TEXT.split(),
@@ -272,7 +276,11 @@ def _strip_legal_forms(words: list[str]) -> tuple[list[str], list[str]]:
                     word = word[: -len(form)]
                     stripped = True
                     break
-                if form in _LEADING_FORMS and word.startswith(form) and len(word) - len(form) >= 4:
+                if (
+                    form in _LEADING_FORMS
+                    and word.startswith(form)
+                    and len(word) - len(form) >= (4 if len(form) < 4 else 3)
+                ):
                     dropped.append(form)  # OOOROMASHKA, LTDVICTORY
                     word = word[len(form) :]
                     stripped = True

@@ -25,7 +25,13 @@ from rapidfuzz.distance import OSA, Indel
 
 from acid_processor.assessment.normalise import LEGAL_FORMS
 from acid_processor.assessment.watchlist.entries import WordPair
-from acid_processor.assessment.watchlist.names import GENERIC_WORDS, PreparedName, skeleton, syllables
+from acid_processor.assessment.watchlist.names import (
+    GENERIC_WORDS,
+    PARTICLES,
+    PreparedName,
+    skeleton,
+    syllables,
+)
 
 __all__ = ["MIN_WORD_SIMILARITY", "align", "one_typo", "word_similarity"]
 
@@ -64,12 +70,17 @@ def word_similarity(fw: str, fk: str, lw: str, lk: str) -> tuple[float, str]:
     s = max(_ratio(fk, lk), _ratio(fw, lw))
     if 0.6 <= s < ONE_TYPO:
         s = max(s, one_typo(fk, lk))
-    if s >= 0.8:
-        return s, ""
-    if len(fw) >= 4 and len(lw) >= 4 and (fw[0] == lw[0] or (fw[0] in "AEIOU" and lw[0] in "AEIOU")):
+    if (
+        s < SAME_CONSONANTS
+        and len(fw) >= 4
+        and len(lw) >= 4
+        and (fw[0] == lw[0] or (fw[0] in "AEIOU" and lw[0] in "AEIOU"))
+    ):
         sk = skeleton(fw)
         if len(sk) >= 3 and sk == skeleton(lw) and syllables(fw) == syllables(lw):
-            return SAME_CONSONANTS, "vowels"  # NASIR ~ NASSER, HUSAINI ~ HUSSEINI
+            return SAME_CONSONANTS, "vowels"  # NASIR ~ NASSER, SOLIMAN ~ SULEIMAN
+    if s >= 0.8:
+        return s, ""
     if fw[0] == lw[0]:
         if len(fw) > len(lw) + 1 and fw.startswith(lw) and fw[len(lw) :] in LEGAL_FORMS:
             return 1.0, "legal form glued"  # SHIPPINGCO ~ SHIPPING
@@ -148,7 +159,7 @@ def align(f: PreparedName, lst: PreparedName) -> tuple[float, tuple[WordPair, ..
     left_f = [i for i in range(nf) if f.generic[i] and not f.optional[i] and i not in used_f]
     left_l = [j for j in range(nl) if lst.generic[j] and not lst.optional[j] and j not in used_l]
     unmatched_generic = sum(fw[i] for i in left_f) + sum(lw[j] for j in left_l)
-    if left_f and left_l:
+    if any(fwords[i] not in PARTICLES for i in left_f) and any(lwords[j] not in PARTICLES for j in left_l):
         # A trade word on each side and they differ ('ATLAS MARINE' / 'ATLAS FREIGHT'): not one word
         # added or dropped but another line of business, so both count at their full length.
         conflict = sum(len(fwords[i]) for i in left_f) + sum(len(lwords[j]) for j in left_l)
