@@ -124,7 +124,6 @@ class NameIndex:
             ],
             dtype=np.float32,
         )
-        self._size = len(names)
         self.near = lru_cache(maxsize=50_000)(self._near)
         self._filed_block = lru_cache(maxsize=20_000)(self._make_block)  # of other keys: bounded
         # Every listed word's neighbourhood, looked up once here rather than on a filing's time.
