@@ -153,6 +153,9 @@ class Rig:
         self.stop = threading.Event()
         self.path = path
         self.real = open_store(f"sqlite:///{path}")
+        # The test reads through a connection of its own: the worker's is in the middle of its
+        # transactions on another thread, and SQLite refuses a second BEGIN on one connection.
+        self.reader = open_store(f"sqlite:///{path}")
         self.store = FlakyStore(self.real)
         self.store.down = store_down_at_start
         self.opens = 0
@@ -211,6 +214,7 @@ class Rig:
         assert not self.thread.is_alive()
         assert self.worker.error is None, self.worker.error
         self.real.close()
+        self.reader.close()
 
 
 @pytest.fixture
@@ -238,14 +242,14 @@ def test_a_delivery_is_acked_only_after_every_publish_is_confirmed_and_marked(ri
     n = len(r.channel.published)
     kinds = [p.type for _, _, _, p in r.channel.published]
     assert kinds == ["xfnm", "xcsn"]  # the acknowledgement, then the assessment-complete notice
-    assert r.real.stats()["outbound_pending"] == n  # stored before published
+    assert r.reader.stats()["outbound_pending"] == n  # stored before published
     for seq in range(1, n):  # all but the last confirmed: no ack yet
         r.confirm(seq)
     r.settle_for(0.05)
     assert r.channel.acked == [] and r.broker.in_flight == 1
     r.confirm(n)
     r.pump(lambda: r.channel.acked == [1])
-    assert r.real.stats()["outbound_pending"] == 0  # marked published before the ack
+    assert r.reader.stats()["outbound_pending"] == 0  # marked published before the ack
     assert r.broker.in_flight == 0 and r.broker.unconfirmed == 0
 
 
@@ -266,7 +270,7 @@ def test_one_multiple_confirm_settles_every_delivery_it_covers_and_no_other(rig)
     assert sorted(r.channel.acked) == [1, 2]  # the third waits for its own confirms
     r.confirm(len(props), multiple=True)
     r.pump(lambda: sorted(r.channel.acked) == [1, 2, 3])
-    assert r.real.stats()["outbound_pending"] == 0
+    assert r.reader.stats()["outbound_pending"] == 0
 
 
 def test_a_nacked_publish_requeues_its_delivery_and_only_the_unconfirmed_reply_is_sent_again(rig) -> None:
@@ -280,8 +284,8 @@ def test_a_nacked_publish_requeues_its_delivery_and_only_the_unconfirmed_reply_i
         r.confirm(seq, ack=(seq != 2))  # the broker refuses the second
     r.pump(lambda: r.channel.nacked == [(7, True)])
     assert r.channel.acked == [] and r.broker.in_flight == 0
-    r.pump(lambda: r.real.stats()["outbound_pending"] == 1)  # only the refused one is pending
-    (pending,) = r.real.pending_outbound()
+    r.pump(lambda: r.reader.stats()["outbound_pending"] == 1)  # only the refused one is pending
+    (pending,) = r.reader.pending_outbound()
     assert pending.message_id == first[1]
     # The broker redelivers it: the store knows it, and only the refused reply goes out again.
     r.channel.published.clear()
@@ -290,7 +294,7 @@ def test_a_nacked_publish_requeues_its_delivery_and_only_the_unconfirmed_reply_i
     assert r.channel.published[0][3].message_id == first[1]
     r.confirm(len(first) + 1)
     r.pump(lambda: r.channel.acked == [8])
-    assert r.real.stats()["outbound_pending"] == 0
+    assert r.reader.stats()["outbound_pending"] == 0
 
 
 def test_a_publish_returned_unroutable_counts_as_failed_even_when_then_confirmed(rig) -> None:
@@ -304,7 +308,7 @@ def test_a_publish_returned_unroutable_counts_as_failed_even_when_then_confirmed
     r.confirm(len(r.channel.published), multiple=True)  # basic.return comes before the ack
     r.pump(lambda: r.channel.nacked == [(3, True)])
     assert r.channel.acked == []
-    r.pump(lambda: r.real.stats()["outbound_pending"] == 1)
+    r.pump(lambda: r.reader.stats()["outbound_pending"] == 1)
 
 
 def test_plans_made_for_a_lost_connection_are_void_and_the_redelivery_is_answered_on_the_new_one(rig) -> None:
@@ -325,7 +329,7 @@ def test_plans_made_for_a_lost_connection_are_void_and_the_redelivery_is_answere
     r.deliver(filing(6), tag=1, message_id="m-1")  # the broker redelivers it, tag 1 on the new channel
     r.pump(lambda: new.acked == [1])  # marked published already: nothing to publish, acked at once
     assert new.published == []
-    assert r.real.stats()["duplicates_seen"] == 1
+    assert r.reader.stats()["duplicates_seen"] == 1
 
 
 def test_a_redelivery_while_the_original_replies_are_unconfirmed_publishes_them_again_under_the_same_ids(
@@ -344,7 +348,7 @@ def test_a_redelivery_while_the_original_replies_are_unconfirmed_publishes_them_
     assert [p.message_id for _, _, _, p in new.published] == ids  # the same ids: not new answers
     r.confirm(len(ids), multiple=True)
     r.pump(lambda: new.acked == [1])
-    assert r.real.stats()["outbound_pending"] == 0
+    assert r.reader.stats()["outbound_pending"] == 0
 
 
 def test_while_the_store_is_away_consuming_pauses_holds_what_it_has_and_resumes_by_itself(rig) -> None:
@@ -363,7 +367,7 @@ def test_while_the_store_is_away_consuming_pauses_holds_what_it_has_and_resumes_
     r.pump(lambda: r.broker.unconfirmed >= 4 and r.inbox.empty())
     r.confirm(r.broker.unconfirmed, multiple=True)
     r.pump(lambda: sorted(r.channel.acked) == [1, 2])
-    assert r.real.stats()["received"] == 2 and r.real.stats()["dead_lettered"] == 0
+    assert r.reader.stats()["received"] == 2 and r.reader.stats()["dead_lettered"] == 0
 
 
 def test_nothing_is_consumed_before_the_store_opens(rig) -> None:
@@ -391,7 +395,7 @@ def test_a_message_that_cannot_be_processed_is_dead_lettered_once_however_often_
     r.deliver(garbage, tag=2, message_id="junk")  # the same message again
     r.pump(lambda: r.channel.acked == [1, 2])
     assert len(r.channel.published) == 1
-    assert r.real.stats()["duplicates_seen"] == 1
+    assert r.reader.stats()["duplicates_seen"] == 1
 
 
 def test_a_worker_that_dies_before_any_connection_stops_the_consumer(pipeline: Pipeline) -> None:
@@ -432,7 +436,7 @@ def test_outbound_stranded_in_the_store_is_published_by_the_sweep_and_young_work
     published = [p for _, _, _, p in r.channel.published]
     assert {p.correlation_id for p in published} == {"old"} and len(published) == 2
     r.confirm(2, multiple=True)
-    r.pump(lambda: {m.message_id for m in r.real.pending_outbound()} == set(young))
+    r.pump(lambda: {m.message_id for m in r.reader.pending_outbound()} == set(young))
     assert r.channel.acked == [] and r.broker.in_flight == 0  # no delivery to settle
     r.settle_for(0.2)
     assert len(r.channel.published) == 2
