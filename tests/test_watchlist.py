@@ -14,9 +14,7 @@ from acid_processor.assessment.errors import PolicyError
 from acid_processor.assessment.normalise import (
     name_tokens,
     normalise_address,
-    normalise_name,
     normalise_text,
-    sorted_name,
 )
 from acid_processor.assessment.watchlist import (
     COUNTRY_MISMATCH_PENALTY,
@@ -94,19 +92,30 @@ def ids(hits) -> list[str]:
         ("", ""),
     ],
 )
-def test_normalise_name(text: str, expected: str) -> None:
-    assert normalise_name(text) == expected
+def test_a_name_is_read_for_matching(text: str, expected: str) -> None:
+    assert " ".join(prepare(text).words) == expected
 
 
-def test_normalise_text_keeps_legal_forms_and_other_scripts() -> None:
+def test_normalise_text_keeps_legal_forms_and_other_scripts_the_matcher_reads_them_in_latin() -> None:
     assert normalise_text("Acme GmbH") == "ACME GMBH"
-    assert normalise_name("Иван Петров") == "ИВАН ПЕТРОВ"
+    assert normalise_text("Иван Петров") == "ИВАН ПЕТРОВ"
     assert normalise_text(None) == ""
+    assert prepare("Иван Петров").words == ("IVAN", "PETROV")
+    assert prepare("Иван Петров").latin == "IVAN PETROV"
 
 
 def test_token_order_and_tokens() -> None:
     assert name_tokens("Varnakov, Dmitri O.") == ("VARNAKOV", "DMITRI", "O")
-    assert sorted_name("Varnakov Dmitri") == sorted_name("DMITRI VARNAKOV") == "DMITRI VARNAKOV"
+    assert name_tokens("AB") == ("AB",)  # a name made only of a legal form keeps it
+    assert prepare("Varnakov Dmitri").words == ("VARNAKOV", "DMITRI")  # filed order kept
+
+
+def test_a_single_word_of_a_spelled_out_form_is_a_name() -> None:
+    assert prepare("Société Générale").words == ("SOCIETE", "GENERALE")
+    assert prepare("Banco de Sociedad").words == ("BANCO", "DE", "SOCIEDAD")
+    assert prepare("Partnership House Ltd").words == ("PARTNERSHIP", "HOUSE")
+    assert prepare("Lumen Sociedad Anónima").words == ("LUMEN",)
+    assert prepare("Arya Società per Azioni").words == ("ARYA",)
 
 
 def test_normalise_address() -> None:
@@ -117,11 +126,11 @@ def test_normalise_address() -> None:
 
 
 @given(st.text(max_size=60))
-def test_normalised_name_is_tidy(text: str) -> None:
-    out = normalise_name(text)
-    assert out == out.strip() and "  " not in out
-    assert sorted(out.split()) == sorted_name(text).split()
-    assert all(not unicodedata.combining(c) for c in out)
+def test_a_prepared_name_is_tidy(text: str) -> None:
+    name = prepare(text)
+    assert all(w and " " not in w for w in name.words)
+    assert len(name.words) == len(name.keys) == len(name.weights) == len(name.optional)
+    assert all(not unicodedata.combining(c) for w in name.words for c in w)
 
 
 # --- screening -----------------------------------------------------------------------------------

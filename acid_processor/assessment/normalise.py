@@ -18,10 +18,8 @@ __all__ = [
     "LEGAL_FORMS",
     "name_tokens",
     "normalise_address",
-    "normalise_name",
     "normalise_phrase",
     "normalise_text",
-    "sorted_name",
 ]
 
 # Letters that NFKD does not decompose into a base letter plus a combining mark.
@@ -46,8 +44,6 @@ _LEGAL_FORMS_TEXT = """
     THE AND UND ET
     """
 LEGAL_FORMS: frozenset[str] = frozenset(_LEGAL_FORMS_TEXT.split())
-
-_ABBREVIATIONS = {"INTL": "INTERNATIONAL", "BROS": "BROTHERS", "MFG": "MANUFACTURING", "TRDG": "TRADING"}
 
 _ADDRESS_WORDS = {
     "STREET": "ST", "STR": "ST", "STRASSE": "ST", "ROAD": "RD", "AVENUE": "AVE", "AV": "AVE",
@@ -97,18 +93,8 @@ def name_tokens(text: str | None) -> tuple[str, ...]:
 
     A name made only of such words keeps them (a company really called 'AB' stays 'AB')."""
     words = normalise_text(text).split()
-    kept = tuple(_ABBREVIATIONS.get(w, w) for w in words if w not in LEGAL_FORMS)
+    kept = tuple(w for w in words if w not in LEGAL_FORMS)
     return kept or tuple(words)
-
-
-def normalise_name(text: str | None) -> str:
-    """A party name ready for matching: 'Müller & Söhne GmbH' -> 'MULLER SOHNE'."""
-    return " ".join(name_tokens(text))
-
-
-def sorted_name(text: str | None) -> str:
-    """The normalised name with its words sorted, for order-insensitive comparison ('IVANOV IVAN')."""
-    return " ".join(sorted(name_tokens(text)))
 
 
 def normalise_address(address: Address | str | None) -> str:

@@ -34,7 +34,9 @@ __all__ = [
     "PARTICLES",
     "PreparedName",
     "abbreviates_generic",
+    "in_order",
     "prepare",
+    "readings",
     "skeleton",
     "syllables",
     "word_key",
@@ -117,10 +119,11 @@ def abbreviates_generic(word: str) -> bool:
         return False
     if word in _GENERIC_PREFIXES:
         return True
-    return any(_in_order(word, g) for g in _GENERIC_BY_ENDS.get((word[0], word[-1]), ()))
+    return any(in_order(word, g) for g in _GENERIC_BY_ENDS.get((word[0], word[-1]), ()))
 
 
-def _in_order(short: str, long: str) -> bool:
+def in_order(short: str, long: str) -> bool:
+    """Whether the shorter word's letters all stand in the longer one, in order ('HLDG', 'HOLDING')."""
     it = iter(long)
     return len(short) < len(long) and all(c in it for c in short)
 
@@ -216,20 +219,7 @@ def _strip_legal_forms(words: list[str]) -> tuple[list[str], list[str]]:
             if sum(len(w) for w in gone) >= 8 or all(w in LEGAL_FORMS for w in gone):
                 dropped.extend(gone)
                 words = stripped
-    spelled = [w in LEGAL_FORMS or word_key(w) in _SPELLED_FORM_KEYS for w in words]
-    if any(spelled):  # the small words between the words of a spelled-out form go with them
-        for i, w in enumerate(words):
-            if w in _FORM_COMPANIONS and 0 < i < len(words) - 1 and spelled[i - 1] and spelled[i + 1]:
-                spelled[i] = True
-            elif w in _FORM_COMPANIONS and i > 0 and spelled[i - 1] and i + 2 < len(words) and spelled[i + 2]:
-                spelled[i] = True  # 'PAR ACTIONS SIMPLIFIEE'
-            elif (
-                w in _FORM_COMPANIONS
-                and 0 < i < len(words) - 1
-                and spelled[i + 1]
-                and words[i - 1] in _FORM_COMPANIONS
-            ):
-                spelled[i] = True
+    spelled = _spelled_forms(words)
     kept_words = [w for w, f in zip(words, spelled, strict=True) if not f]
     dropped.extend(w for w, f in zip(words, spelled, strict=True) if f)
     if not kept_words:
@@ -301,28 +291,67 @@ def _strip_legal_forms(words: list[str]) -> tuple[list[str], list[str]]:
 # Words of legal forms spelled out that rigour's table may miss in one romanisation or another
 # ('PUBLICHNOYE AKTSIONERNOYE OBSHCHESTVO', 'OBSHCHESTVO S OGRANICHENNOY OTVETSTVENNOSTYU'),
 # compared by key so that every romanisation of them goes.
+# Spelled-out legal forms that rigour's table may miss in one romanisation or another, compared by
+# key so that every romanisation goes. These words are legal forms on their own:
 _SPELLED_FORM_TEXT = """
-    OBSHCHESTVO OBSHESTVO AKTSIONERNOYE AKTSIONERNOE AKCIONERNOE OTKRYTOYE OTKRYTOE ZAKRYTOYE
-    ZAKRYTOE PUBLICHNOYE PUBLICHNOE NEPUBLICHNOYE NEPUBLICHNOE OGRANICHENNOY OGRANICHENNOI
-    OTVETSTVENNOSTYU OTVETSTVENNOSTIU TOVARISHCHESTVO CHASTNOYE CHASTNOE UNITARNOYE UNITARNOE
-    PREDPRIYATIYE PREDPRIYATIE GOSUDARSTVENNOYE GOSUDARSTVENNOE
-    AKTIENGESELLSCHAFT GESELLSCHAFT BESCHRANKTER HAFTUNG KOMMANDITGESELLSCHAFT
-    SOCIEDAD SOCIEDADE ANONIMA LIMITADA RESPONSABILIDAD SOCIETE ANONYME RESPONSABILITE LIMITEE
-    SOCIETA AZIONI RESPONSABILITA LIMITATA ANONIM SIRKETI LIABILITY PARTNERSHIP SIMPLIFIEE
-    KABUSHIKI KAISHA YUGEN AKSJESELSKAP ALLMENNAKSJESELSKAP AKTIESELSKAB ANPARTSSELSKAB AKTIEBOLAG
-    OSAKEYHTIO VENNOOTSCHAP BESLOTEN NAAMLOZE SPOLKA AKCYJNA OGRANICZONA ODPOWIEDZIALNOSCIA
-    SENDIRIAN BERHAD PERSEROAN TERBATAS
+    OBSHCHESTVO OBSHESTVO TOVARISHCHESTVO AKTIENGESELLSCHAFT KOMMANDITGESELLSCHAFT AKSJESELSKAP
+    ALLMENNAKSJESELSKAP AKTIESELSKAB ANPARTSSELSKAB AKTIEBOLAG OSAKEYHTIO VENNOOTSCHAP
     """
-# Words that are legal forms only beside the words above ('SOCIETE PAR ACTIONS SIMPLIFIEE',
-# 'SOCIETA PER AZIONI'); alone they are names ('PER', 'ACTIONS').
+# ... these only beside another word of a form ('SOCIEDAD ANONIMA', 'PUBLICHNOYE AKTSIONERNOYE
+# OBSHCHESTVO'): alone they are names ('SOCIETE GENERALE', 'PARTNERSHIP HOUSE') ...
+_PHRASE_FORM_TEXT = """
+    AKTSIONERNOYE AKTSIONERNOE AKCIONERNOE OTKRYTOYE OTKRYTOE ZAKRYTOYE ZAKRYTOE PUBLICHNOYE
+    PUBLICHNOE NEPUBLICHNOYE NEPUBLICHNOE OGRANICHENNOY OGRANICHENNOI OTVETSTVENNOSTYU
+    OTVETSTVENNOSTIU CHASTNOYE CHASTNOE UNITARNOYE UNITARNOE PREDPRIYATIYE PREDPRIYATIE
+    GOSUDARSTVENNOYE GOSUDARSTVENNOE GESELLSCHAFT BESCHRANKTER HAFTUNG SOCIEDAD SOCIEDADE ANONIMA
+    LIMITADA RESPONSABILIDAD SOCIETE ANONYME RESPONSABILITE LIMITEE SOCIETA AZIONI RESPONSABILITA
+    LIMITATA ANONIM SIRKETI LIABILITY PARTNERSHIP SIMPLIFIEE KABUSHIKI KAISHA YUGEN BESLOTEN NAAMLOZE
+    SPOLKA AKCYJNA OGRANICZONA ODPOWIEDZIALNOSCIA SENDIRIAN BERHAD PERSEROAN TERBATAS
+    """
+# ... and these only between such words ('SOCIETE PAR ACTIONS SIMPLIFIEE', 'SOCIETA PER AZIONI').
 _FORM_COMPANIONS = frozenset(["PAR", "ACTIONS", "PER", "DE", "DI", "A", "S", "Z", "MIT"])
 
 
-def _spelled_form_keys() -> frozenset[str]:
-    return frozenset(word_key(w) for w in _SPELLED_FORM_TEXT.split())
+def _spelled_form_keys() -> tuple[frozenset[str], frozenset[str]]:
+    return (
+        frozenset(word_key(w) for w in _SPELLED_FORM_TEXT.split()),
+        frozenset(word_key(w) for w in _PHRASE_FORM_TEXT.split()),
+    )
 
 
-_SPELLED_FORM_KEYS = _spelled_form_keys()
+def _spelled_forms(words: list[str]) -> list[bool]:
+    """Which words are legal forms: ours, the stand-alone spelled-out ones, and every run of two
+    or more words of spelled-out forms with the small words inside it."""
+    kind = [
+        "form"
+        if w in LEGAL_FORMS or word_key(w) in _SPELLED_FORM_KEYS
+        else "phrase"
+        if word_key(w) in _PHRASE_FORM_KEYS
+        else "small"
+        if w in _FORM_COMPANIONS
+        else ""
+        for w in words
+    ]
+    out = [k == "form" for k in kind]
+    i = 0
+    while i < len(words):
+        if not kind[i] or kind[i] == "small":
+            i += 1
+            continue
+        j = i  # a run of form, phrase and small words, starting and ending with no small word
+        while j + 1 < len(words) and kind[j + 1]:
+            j += 1
+        while kind[j] == "small":
+            j -= 1
+        run = range(i, j + 1)
+        if sum(kind[k] in ("form", "phrase") for k in run) >= 2:
+            for k in run:
+                out[k] = True
+        i = j + 1
+    return out
+
+
+_SPELLED_FORM_KEYS, _PHRASE_FORM_KEYS = _spelled_form_keys()
 _TRADE_WORDS = [w for w in GENERIC_WORDS if len(w) >= 6]
 # Prefixes of trade words at least four letters and half the word long ('PETROL', 'SUPPL').
 _GENERIC_PREFIXES = frozenset(w[:n] for w in _TRADE_WORDS for n in range(max(4, (len(w) + 1) // 2), len(w)))
@@ -353,7 +382,7 @@ def _split_glued_generic(words: list[str]) -> list[str]:
                         out += [word[:-size], word[-size:]]
                         done = True
                         break
-                    if size >= 5 and n - size >= 3 and word[:size] in GENERIC_WORDS:
+                    if size >= 5 and n - size >= 4 and word[:size] in GENERIC_WORDS:
                         out += [word[:size], word[size:]]
                         done = True
                         break

@@ -29,6 +29,7 @@ from acid_processor.assessment.watchlist.names import (
     GENERIC_WORDS,
     PARTICLES,
     PreparedName,
+    in_order,
     skeleton,
     syllables,
 )
@@ -45,11 +46,6 @@ ABBREVIATION = 0.85
 _MAX_JOIN_WORDS = 6  # joined/split pairs are looked for in names up to this many words
 
 _ratio = Indel.normalized_similarity
-
-
-def _subsequence(short: str, long: str) -> bool:
-    it = iter(long)
-    return all(c in it for c in short)
 
 
 def one_typo(a: str, b: str) -> float:
@@ -92,7 +88,7 @@ def word_similarity(fw: str, fk: str, lw: str, lk: str) -> tuple[float, str]:
         # trade word, which clerks cut short all the time (PETROL., SUPPL., ELECTR.).
         if len(short) >= 3 and len(long) - len(short) >= 2:
             trade = long in GENERIC_WORDS
-            if short[-1] == long[-1] and (trade or 2 * len(short) >= len(long)) and _subsequence(short, long):
+            if short[-1] == long[-1] and (trade or 2 * len(short) >= len(long)) and in_order(short, long):
                 return ABBREVIATION, "abbreviation"
             if trade and long.startswith(short):
                 return ABBREVIATION, "abbreviation"
