@@ -77,6 +77,9 @@ _ABBREVIATIONS = {
 # a short form one letter off is often a word ('SNAB' is not 'SAB')...
 _TYPO_FORMS = ("LTD", "LLC", "PLC", "INC", "GMBH", "SARL", "CORP", "LTDA")
 _LONG_TYPO_FORMS = ("LIMITED", "COMPANY", "CORPORATION", "INCORPORATED")  # mistyped anywhere
+_LONG_TYPO_BY_LENGTH = {  # the forms within two letters of each word length
+    n: tuple(f for f in _LONG_TYPO_FORMS if abs(len(f) - n) <= 2) for n in range(1, 16)
+}
 # ... or glued to a word ('VELMORAGMBH'): only forms no ordinary word ends with ('SEAFOOD' does not
 # end in the form 'OOD'); two-letter ones ('SHIPPINGCO') are left to the scorer, which knows the
 # listed word they would leave.
@@ -86,13 +89,8 @@ _GLUED_TEXT = (
 )
 # Forms that may be glued in front of a name ('OOOROMASHKA', 'COMPANYSALULOUVAIR').
 _LEADING_FORMS = frozenset(_GLUED_TEXT.split())
-_GLUED_FORMS = tuple(
-    sorted(
-        _GLUED_TEXT.split(),
-        key=len,
-        reverse=True,
-    )
-)
+_GLUED_SET = frozenset(_GLUED_TEXT.split())
+_GLUED_LENGTHS = sorted({len(f) for f in _GLUED_SET}, reverse=True)
 
 _PATRONYMIC = re.compile(
     r"(OVICH|EVICH|YEVICH|OVITCH|EVITCH|OWITSCH|EWITSCH|OVNA|EVNA|ICHNA|INICHNA|OGLU|OGHLU|KYZY|QIZI)$"
@@ -203,6 +201,24 @@ def _latin(text: str) -> tuple[str, str | None]:
     return latin, latin
 
 
+def _glued_form(word: str) -> tuple[str, str] | None:
+    """(the word without it, the form) for a legal form glued at the end ('VELMORAGMBH') or at the
+    start ('OOOROMASHKA'), longest form first; None when there is none. Found by slicing the word
+    at each form length and looking the slice up, not by trying every form on every word."""
+    n = len(word)
+    for size in _GLUED_LENGTHS:  # longest first
+        rest = n - size
+        if rest < 3:
+            continue
+        tail = word[rest:]
+        if tail in _GLUED_SET and (rest >= (4 if size < 4 else 3) or word[:rest] in GENERIC_WORDS):
+            return word[:rest], tail
+        head = word[:size]
+        if head in _LEADING_FORMS and rest >= (4 if size < 4 else 3):
+            return word[size:], head
+    return None
+
+
 def _strip_legal_forms(words: list[str]) -> tuple[list[str], list[str]]:
     """Words without legal forms: listed ones, spelled-out ones (rigour), glued or mistyped ones."""
     dropped: list[str] = []
@@ -229,8 +245,8 @@ def _strip_legal_forms(words: list[str]) -> tuple[list[str], list[str]]:
         kept_words = [words[0]]
         for w in words[1:]:
             if len(w) >= 6 and any(
-                abs(len(f) - len(w)) <= 2 and OSA.distance(f, w, score_cutoff=2) <= (2 if len(f) >= 9 else 1)
-                for f in _LONG_TYPO_FORMS
+                OSA.distance(f, w, score_cutoff=2) <= (2 if len(f) >= 9 else 1)
+                for f in _LONG_TYPO_BY_LENGTH.get(len(w), ())
             ):
                 dropped.append(w)  # CFORPORATION, LIMIETD
             else:
@@ -254,30 +270,15 @@ def _strip_legal_forms(words: list[str]) -> tuple[list[str], list[str]]:
                     break
     out = []
     for word in words:
-        stripped = True
-        while stripped:  # COMPANYLTDA: LTDA, then COMPANY
-            stripped = False
-            for form in _GLUED_FORMS:  # longest first
-                rest = len(word) - len(form)
-                if word.endswith(form) and (
-                    rest >= (4 if len(form) < 4 else 3) or (rest >= 3 and word[:rest] in GENERIC_WORDS)
-                ):
-                    dropped.append(form)
-                    word = word[: -len(form)]
-                    stripped = True
-                    break
-                if (
-                    form in _LEADING_FORMS
-                    and word.startswith(form)
-                    and len(word) - len(form) >= (4 if len(form) < 4 else 3)
-                ):
-                    dropped.append(form)  # OOOROMASHKA, LTDVICTORY
-                    word = word[len(form) :]
-                    stripped = True
-                    break
-            if word in LEGAL_FORMS and len(word) >= 3:
-                dropped.append(word)
-                word = ""
+        while True:  # COMPANYLTDA: LTDA, then COMPANY
+            form = _glued_form(word)
+            if not form:
+                break
+            dropped.append(form[1])
+            word = form[0]
+        if word in LEGAL_FORMS and len(word) >= 3:
+            dropped.append(word)
+            word = ""
         if word:
             out.append(word)
     if len(out) > 2 and min(len(out[-2]), len(out[-1])) <= 2 and len(out[-2] + out[-1]) <= 5:
@@ -392,12 +393,15 @@ def _split_glued_generic(words: list[str]) -> list[str]:
     return out
 
 
+_HAS_DIGIT = re.compile(r"[0-9]")
+
+
 def _address_tail(words: list[str], city_words: frozenset[str]) -> int:
     """Where an address typed after the name starts in a filed name (len(words) when none does)."""
     n = len(words)
     for i in range(1, n):
         w = words[i]
-        if any(c.isdigit() for c in w) or (w in _STREET_WORDS and i >= 2):
+        if _HAS_DIGIT.search(w) or (w in _STREET_WORDS and i >= 2):
             start = i - 1 if w in _STREET_WORDS and not words[i - 1][:1].isdigit() and i >= 2 else i
             return max(start, 1)
     end = n
