@@ -14,6 +14,7 @@ with or without the letters in front (a country prefix, or 'INN', 'EORI', 'PP' t
 from __future__ import annotations
 
 import re
+from itertools import combinations
 
 from rapidfuzz import fuzz
 
@@ -67,21 +68,41 @@ class IdentifierIndex:
         return list(found.values())
 
 
-def _keys(words: list[str]) -> set[str]:
-    """An address's look-up keys: its long numbers alone, and every pair of its words (the first
-    twelve, words of one letter left out)."""
+def _keys(words: list[str]) -> list[str | tuple[str, str]]:
+    """A filed address's look-up keys: its long numbers alone, and every pair of its words (the
+    first twelve in sorted order - numbers first - words of one letter left out)."""
     kept = sorted({w for w in words if len(w) >= 2})[:12]
-    keys = {w for w in kept if w.isdigit() and len(w) >= 4}
-    keys.update(f"{a}|{b}" for i, a in enumerate(kept) for b in kept[i + 1 :])
+    keys: list[str | tuple[str, str]] = [w for w in kept if len(w) >= 4 and w.isdigit()]
+    keys.extend(combinations(kept, 2))  # pairs as tuples: made and hashed in C
     return keys
 
 
+def _listed_keys(words: list[str]) -> list[str | tuple[str, str]]:
+    """A listed address's keys, each one the filed address must produce to match: a filed address
+    must carry every number of the listed one, so an address with two numbers (house number and
+    postcode) is keyed by pairs of its numbers, one with a single number by that number paired with
+    each word, and only one without numbers by every pair of its words. Pairs of plain words
+    ('HAMBURG', 'ST') would find every listed address in the street, only to be refused."""
+    kept = sorted({w for w in words if len(w) >= 2})[:12]
+    numeric = [w for w in kept if _HAS_DIGIT.search(w)]
+    if len(kept) == 1:
+        return [kept[0]] if len(kept[0]) >= 4 and kept[0].isdigit() else []
+    if len(numeric) >= 2:
+        return list(combinations(numeric, 2))
+    if numeric:
+        return [(a, b) for a, b in combinations(kept, 2) if a == numeric[0] or b == numeric[0]]
+    return list(combinations(kept, 2))
+
+
 def _numbers(words: list[str]) -> frozenset[str]:
-    return frozenset(w for w in words if any(c.isdigit() for c in w))
+    return frozenset(filter(_HAS_DIGIT.search, words))
+
+
+_HAS_DIGIT = re.compile(r"[0-9]")
 
 
 class AddressIndex:
-    """Listed addresses by every pair of their words ('239|VICTORIA', 'TRIPOLI|VICTORIA'): a filed
+    """Listed addresses by every pair of their words (('239', 'VICTORIA'), ('TRIPOLI', 'VICTORIA')): a filed
     address sharing two words with a listed one finds it in one look-up per pair of its own words,
     however common each word is alone; a long number (a postcode) finds it by itself."""
 
@@ -90,7 +111,7 @@ class AddressIndex:
         self._owner: list[tuple[int, str]] = []  # address id -> (entry index, address as listed)
         self._numbers: list[frozenset[str]] = []
         self._of_entry: dict[int, list[int]] = {}  # entry index -> its address ids
-        postings: dict[str, list[int]] = {}
+        postings: dict[str | tuple[str, str], list[int]] = {}
         for e, entry in enumerate(entries):
             for listed in entry.all_addresses:
                 normal = normalise_address(listed)
@@ -102,7 +123,7 @@ class AddressIndex:
                 self._owner.append((e, listed))
                 self._numbers.append(_numbers(words))
                 self._of_entry.setdefault(e, []).append(aid)
-                for key in _keys(words):
+                for key in _listed_keys(words):
                     postings.setdefault(key, []).append(aid)
         self._postings = {k: ids for k, ids in postings.items() if len(ids) <= _MAX_POSTING}
 
@@ -113,8 +134,9 @@ class AddressIndex:
         """(entry index, address as listed, score) of listed addresses matching a filed one."""
         words = normal.split()
         found: set[int] = set()
-        for key in _keys(words):
-            found.update(self._postings.get(key, ()))
+        for ids in map(self._postings.get, _keys(words)):
+            if ids is not None:
+                found.update(ids)
         numbers = _numbers(words)
         out = []
         for aid in found:

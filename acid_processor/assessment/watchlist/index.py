@@ -38,6 +38,14 @@ def _deletions(key: str) -> set[str]:
     return {key} | {key[:i] + key[i + 1 :] for i in range(len(key))}
 
 
+def _two_deletions(key: str) -> set[str]:
+    """The key with one letter and with two letters deleted (not the key itself)."""
+    n = len(key)
+    out = {key[:i] + key[i + 1 :] for i in range(n)}
+    out.update(key[:i] + key[i + 1 : j] + key[j + 1 :] for i in range(n) for j in range(i + 1, n))
+    return out
+
+
 def _contribution(postings: np.ndarray, value: np.ndarray | float, ids: np.ndarray) -> np.ndarray:
     """What one word's postings (sorted) add to each candidate id: value where it holds it, else 0."""
     pos = np.searchsorted(postings, ids)
@@ -111,7 +119,11 @@ class NameIndex:
                 for one in _deletions(key) - {key}:
                     for v in _deletions(one) - {one}:
                         variants2.setdefault(v, set()).add(kid)
-        self._variants2 = {v: tuple(k) for v, k in variants2.items()}
+        # The second look-up asks one dictionary per variant: the one-deletion variants of listed
+        # keys merged with their two-deletion variants.
+        for v, k in self._variants.items():
+            variants2.setdefault(v, set()).update(k)
+        self._variants12 = {v: tuple(k) for v, k in variants2.items()}
         self._raw = raw
         # The smallest denominator a name can have (its generic words unmatched count a quarter).
         self._required = np.array(
@@ -171,11 +183,9 @@ class NameIndex:
             kids.update(self._variants.get(v, ()))
         out = self._similar(key, word, kids)
         if not any(s >= 0.8 for _, s in out) and len(key) >= 5:
-            kids = set()
-            firsts = (_deletions(key) - {key}) | (_deletions(word) - {word})
-            for v in firsts | {d for one in firsts for d in _deletions(one)}:
-                kids.update(self._variants.get(v, ()))
-                kids.update(self._variants2.get(v, ()))
+            variants12 = self._variants12
+            for v in _two_deletions(key) | _two_deletions(word) if key != word else _two_deletions(key):
+                kids.update(variants12.get(v, ()))
             out = self._similar(key, word, kids)
         return out
 
@@ -215,6 +225,9 @@ class NameIndex:
         maybe_generic = 0.0
         # Filed weight counted as matched without looking: generic and optional words.
         free = sum(w for w, g, o in zip(query.weights, query.generic, query.optional, strict=True) if g or o)
+        # ... and what matching them adds to the denominator: a matched generic word counts in full
+        # there instead of a quarter, a matched optional word counts where it did not count at all.
+        free_denominator = free - query.generic_weight / 4
         for key, word, weight in pending:
             block = self._word_block(key, word)
             short = abbreviates_generic(word)  # SUPPL, CMPTS: a generic word cut short
@@ -257,7 +270,11 @@ class NameIndex:
         for _, weight, lists in words:
             # Once a name sharing none of the words looked up so far could not reach the cut-off,
             # the other words only add to the names already found.
-            if sources and (2 * remaining + free + maybe_generic) < cut * (required + remaining):
+            # (Its generic and optional words matched by the filed ones count on both sides.)
+            matched_free = free + maybe_generic
+            if sources and (2 * remaining + 2 * matched_free) < cut * (
+                required + remaining + free_denominator + 0.75 * matched_free
+            ):
                 break
             remaining -= weight
             admitted += 1
@@ -278,7 +295,8 @@ class NameIndex:
             else:
                 optimistic += 2 * weight
         listed_free = np.minimum(self._free[ids], free + maybe_generic)
-        denominator = required + self._required[ids]
+        # Listed generic and optional words matched count in the denominator too: at least 3/4 more.
+        denominator = required + free_denominator + self._required[ids] + 0.75 * listed_free
         if optimistic:
             keep = (found_weight + optimistic + free + maybe_generic + listed_free) >= cut * denominator
             ids, found_weight = ids[keep], found_weight[keep]
@@ -294,9 +312,4 @@ class NameIndex:
             # Ranked by the evidence found, not by the bound (which counts what might match as matched).
             order = ((found_weight + listed_free) / denominator)[keep]
             found = found[np.argsort(-order, kind="stable")[:MAX_CANDIDATES]]
-        return found
-        found, first = np.unique(found, return_index=True)
-        if len(found) > MAX_CANDIDATES:
-            best = np.argsort(-order[first], kind="stable")[:MAX_CANDIDATES]
-            found = found[best]
         return found

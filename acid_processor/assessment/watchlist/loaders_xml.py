@@ -61,18 +61,42 @@ def texts(el: etree._Element | None, *names: str) -> list[str]:
 
 def root_name(path: Path) -> str:
     """The local name of the document's root element, read from the file's start only; PolicyError
-    for a file that is not XML or declares a DOCTYPE."""
+    for a file that is not XML or declares a DOCTYPE. A syntax error after the root's start tag is
+    left to `records`, which names its line: the file is fed in pieces and the events parsed before
+    an error are still read (lxml 6 raises on a malformed record at line 10 before iterparse hands
+    over the root's start event)."""
+    parser = etree.XMLPullParser(events=("start",), **_OPTIONS)
+    error: etree.XMLSyntaxError | None = None
     try:
-        for _, root in etree.iterparse(str(path), events=("start",), **_OPTIONS):
-            docinfo = root.getroottree().docinfo
-            if docinfo.doctype or docinfo.internalDTD is not None:
-                raise PolicyError(path, 1, "a DOCTYPE is not accepted in a watch-list file")
-            return local_name(root)
+        with path.open("rb") as f:
+            while chunk := f.read(_HEAD_CHUNK):
+                parser.feed(chunk)
+                if root := _first_start(path, parser):
+                    return root
+            parser.close()
     except etree.XMLSyntaxError as exc:
-        raise _syntax_error(path, exc) from None
+        error = exc
     except OSError as exc:
         raise _os_error(path, exc) from None
+    if root := _first_start(path, parser):
+        return root
+    if error is not None:
+        raise _syntax_error(path, error) from None
     raise PolicyError(path, None, "not XML: no root element")  # pragma: no cover - libxml2 says so first
+
+
+_HEAD_CHUNK = 4096
+
+
+def _first_start(path: Path, parser: etree.XMLPullParser) -> str:
+    """The local name of the first element the parser has seen ('' when none yet); PolicyError when
+    the document declares a DOCTYPE."""
+    for _, root in parser.read_events():
+        docinfo = root.getroottree().docinfo
+        if docinfo.doctype or docinfo.internalDTD is not None:
+            raise PolicyError(path, 1, "a DOCTYPE is not accepted in a watch-list file")
+        return local_name(root)
+    return ""
 
 
 def records(path: Path, root: str, names: Iterable[str]) -> Iterator[etree._Element]:
