@@ -178,14 +178,13 @@ class NameIndex:
     def _near(self, key: str, word: str) -> tuple[tuple[int, float], ...]:
         """Listed keys about one edit from a filed word or its key, with their similarity; for a
         word with none, the ones two deletions away (two typos, or two letters too many)."""
+        # (The look-ups run in C: map over the variants, one set update with every hit.)
         kids: set[int] = set()
-        for v in _deletions(key) | _deletions(word):
-            kids.update(self._variants.get(v, ()))
+        kids.update(*filter(None, map(self._variants.get, _deletions(key) | _deletions(word))))
         out = self._similar(key, word, kids)
         if not any(s >= 0.8 for _, s in out) and len(key) >= 5:
-            variants12 = self._variants12
-            for v in _two_deletions(key) | _two_deletions(word) if key != word else _two_deletions(key):
-                kids.update(variants12.get(v, ()))
+            variants = _two_deletions(key) | _two_deletions(word) if key != word else _two_deletions(key)
+            kids.update(*filter(None, map(self._variants12.get, variants)))
             out = self._similar(key, word, kids)
         return out
 
