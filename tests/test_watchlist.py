@@ -486,3 +486,22 @@ def test_a_trade_word_added_or_dropped_is_the_same_party_another_trade_is_not(wi
     assert ids(wide.screen_name("Velmora")) == ["W4"]
     assert ids(wide.screen_name("Velmora Chemicals Trading")) == ["W4"]
     assert wide.screen_name("Velmora Shipping") == []  # TRADING and SHIPPING: two different trades
+
+
+@pytest.mark.parametrize("filed", ["S. Shchukin", "S.I. Shchukin", "Shchukin S. I.", "S I Shchukin"])
+def test_initials_are_weaker_evidence_for_the_given_names_they_stand_for(wide: WatchList, filed: str) -> None:
+    hits = wide.screen_name(filed)
+    assert ids(hits)[:1] == ["W1"], [h.explain() for h in hits]
+    initial = [p for p in hits[0].aligned if p.how in ("initial", "initials")]
+    assert initial and initial[0].listed.startswith("SERGE") and initial[0].similarity < 0.9
+
+
+@pytest.mark.parametrize("filed", ["P. Shchukin", "P.I. Shchukin", "I.S. Shchukin"])
+def test_initials_of_other_given_names_do_not_hit(wide: WatchList, filed: str) -> None:
+    assert "W1" not in ids(wide.screen_name(filed)), [h.explain() for h in wide.screen_name(filed)]
+
+
+def test_a_fathers_name_ending_in_bare_ich_is_a_patronymic() -> None:
+    listed = prepare("Yegorov Yaroslav Ilich")
+    assert listed.optional == (False, False, True)
+    assert prepare("Yegorov Yaroslav Friedrich").optional == (False, False, False)

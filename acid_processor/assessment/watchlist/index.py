@@ -21,7 +21,7 @@ import numpy as np
 from rapidfuzz.distance import Indel
 
 from acid_processor.assessment.watchlist.names import PreparedName, abbreviates_generic, word_key
-from acid_processor.assessment.watchlist.scorer import MIN_WORD_SIMILARITY, ONE_TYPO, one_typo
+from acid_processor.assessment.watchlist.scorer import INITIAL, MIN_WORD_SIMILARITY, ONE_TYPO, one_typo
 
 __all__ = ["NameIndex"]
 
@@ -29,6 +29,7 @@ MIN_VARIANT_KEY = 3  # keys this long or longer are also indexed by their 1-dele
 MIN_TWO_TYPOS = 6  # listed keys this long are also indexed by their two-deletion variants
 MIN_PIECE = 4  # the shortest word looked for inside a filed word written with another
 MAX_CANDIDATES = 32  # scored per query, best bounds first
+INITIAL_PARTNER = 10.0  # the longest given name an initial is credited with standing for
 _ratio = Indel.normalized_similarity
 
 
@@ -222,6 +223,13 @@ class NameIndex:
             if not ((g and not all_generic) or o)
         ]
         maybe_generic = 0.0
+        # An initial ('D. SOROKIN', 'IV PETROV') may stand for any listed word with its letter, which
+        # no key finds: it is credited as if it stood for a long one.
+        initials = sum(
+            INITIAL * (w + INITIAL_PARTNER)
+            for w, word in zip(query.weights, query.words, strict=True)
+            if len(word) == 1 or word in query.initials
+        )
         # Filed weight counted as matched without looking: generic and optional words.
         free = sum(w for w, g, o in zip(query.weights, query.generic, query.optional, strict=True) if g or o)
         # ... and what matching them adds to the denominator: a matched generic word counts in full
@@ -271,7 +279,7 @@ class NameIndex:
             # the other words only add to the names already found.
             # (Its generic and optional words matched by the filed ones count on both sides.)
             matched_free = free + maybe_generic
-            if sources and (2 * remaining + 2 * matched_free) < cut * (
+            if sources and (2 * remaining + 2 * matched_free + initials) < cut * (
                 required + remaining + free_denominator + 0.75 * matched_free
             ):
                 break
@@ -297,14 +305,16 @@ class NameIndex:
         # Listed generic and optional words matched count in the denominator too: at least 3/4 more.
         denominator = required + free_denominator + self._required[ids] + 0.75 * listed_free
         if optimistic:
-            keep = (found_weight + optimistic + free + maybe_generic + listed_free) >= cut * denominator
+            keep = (
+                found_weight + optimistic + free + maybe_generic + initials + listed_free
+            ) >= cut * denominator
             ids, found_weight = ids[keep], found_weight[keep]
             listed_free, denominator = listed_free[keep], denominator[keep]
             for _, _, lists in words[admitted:]:
                 for postings, value in lists:
                     found_weight += _contribution(postings, value, ids)
         # Generic and optional listed words can only be matched by the filed ones.
-        bound = (found_weight + free + maybe_generic + listed_free) / denominator
+        bound = (found_weight + free + maybe_generic + initials + listed_free) / denominator
         keep = bound >= cut
         found = ids[keep]
         if len(found) > MAX_CANDIDATES:

@@ -94,6 +94,8 @@ _GLUED_LENGTHS = sorted({len(f) for f in _GLUED_SET}, reverse=True)
 
 _PATRONYMIC = re.compile(
     r"(OVICH|EVICH|YEVICH|OVITCH|EVITCH|OWITSCH|EWITSCH|OVNA|EVNA|ICHNA|INICHNA|OGLU|OGHLU|KYZY|QIZI)$"
+    # and the fathers' names that take a bare -ICH: Ilya, Kuzma, Luka, Foma, Nikita, Savva
+    r"|^(IL|ILI|ILY|KUZM|LUK|FOM|NIKIT|SAVV)ICH$"
 )
 _STREET_WORDS = frozenset(
     """ROAD RD STREET ST STR STRASSE AVENUE AVE AV BOULEVARD BLVD DRIVE DR LANE LN SQUARE SQ WAY RUE
@@ -170,6 +172,7 @@ class PreparedName:
     latin: str | None  # the Latin reading when the name was written in another script
     generic_weight: float  # the weight of the generic words among the required ones
     required_weight: float  # the weight of the words that must be matched (optional ones excluded)
+    initials: frozenset[str] = frozenset()  # words that were initials written together ('I.V.' -> 'IV')
 
 
 # The Arabic article as written before a sun letter or in other dialects ('Ash-Shammari',
@@ -423,6 +426,17 @@ def readings(text: str) -> list[PreparedName]:
     return [first, replace(other, text=text, latin=normalise_text(ascii_text(text)))]
 
 
+_LETTER_RUNS = re.compile(r"(?<![A-Za-z])(?:[A-Za-z][ .]+){1,2}[A-Za-z](?![A-Za-z])")
+
+
+def _joined_initials(text: str) -> frozenset[str]:
+    """The runs of two or three single letters in a name ('I.V. Petrov', 'Petrov I V'), as
+    `normalise_text` writes them: one word, 'IV'."""
+    if "." not in text and " " not in text:
+        return frozenset()
+    return frozenset("".join(c for c in run if c.isalpha()).upper() for run in _LETTER_RUNS.findall(text))
+
+
 @lru_cache(maxsize=100_000)
 def prepare(text: str, *, filed: bool = False, city: str | None = None) -> PreparedName:
     """Prepare a listed name (filed=False) or a filed one (filed=True, with the party's city)."""
@@ -455,4 +469,5 @@ def prepare(text: str, *, filed: bool = False, city: str | None = None) -> Prepa
         latin=latin,
         generic_weight=sum(w for w, g, o in zip(weights, generic, optional, strict=True) if g and not o),
         required_weight=sum(w for w, o in zip(weights, optional, strict=True) if not o),
+        initials=_joined_initials(text) if filed else frozenset(),
     )

@@ -107,7 +107,8 @@ def align(f: PreparedName, lst: PreparedName) -> tuple[float, tuple[WordPair, ..
         for j in range(nl):
             s, how = word_similarity(fwords[i], fkeys[i], lwords[j], lkeys[j])
             if s >= MIN_WORD_SIMILARITY:
-                edges.append((s, fw[i] + lw[j], (i,), (j,), how))
+                initial_for_optional = how == "initial" and lst.optional[j]
+                edges.append((s, fw[i] + (0.0 if initial_for_optional else lw[j]), (i,), (j,), how))
     # Joined and split words are looked for only among the words without a good pair of their own.
     best_f = [0.0] * nf
     best_l = [0.0] * nl
@@ -134,6 +135,17 @@ def align(f: PreparedName, lst: PreparedName) -> tuple[float, tuple[WordPair, ..
                     s = _ratio(joined, lwords[j])
                     if s >= JOINED:
                         edges.append((s, fw[a] + fw[b] + lw[j], (a, b), (j,), "split"))
+    if f.initials:  # 'IV' = 'IGOR VASILYEVICH': initials written together stand for a run of words
+        for i in weak_f:
+            word = fwords[i]
+            if word not in f.initials:
+                continue
+            n = len(word)
+            for j in range(nl - n + 1):
+                if all(lwords[j + k][0] == word[k] for k in range(n)):
+                    run = tuple(range(j, j + n))
+                    weight = fw[i] + sum(lw[k] for k in run if not lst.optional[k])
+                    edges.append((INITIAL, weight, (i,), run, "initials"))
     edges.sort(key=lambda e: (-e[0], -e[1]))
     used_f: set[int] = set()
     used_l: set[int] = set()
@@ -146,7 +158,8 @@ def align(f: PreparedName, lst: PreparedName) -> tuple[float, tuple[WordPair, ..
         used_f.update(fi)
         used_l.update(lj)
         total += s * weight
-        extra += sum(fw[i] for i in fi if f.optional[i]) + sum(lw[j] for j in lj if lst.optional[j])
+        if how not in ("initial", "initials"):  # an initial for a patronymic weighs nothing either way
+            extra += sum(fw[i] for i in fi if f.optional[i]) + sum(lw[j] for j in lj if lst.optional[j])
         pairs.append(
             WordPair(" ".join(fwords[i] for i in fi), " ".join(lwords[j] for j in lj), round(s, 3), how)
         )
