@@ -505,3 +505,46 @@ def test_a_fathers_name_ending_in_bare_ich_is_a_patronymic() -> None:
     listed = prepare("Yegorov Yaroslav Ilich")
     assert listed.optional == (False, False, True)
     assert prepare("Yegorov Yaroslav Friedrich").optional == (False, False, False)
+
+
+@pytest.fixture(scope="module")
+def arabic_script() -> WatchList:
+    return WatchList.from_entries(
+        [
+            WatchListEntry("AR1", "عبد الناصر بن حسين العمري", (), "IQ", None, "L", "DNL", kind="person"),
+            WatchListEntry("AR2", "يوسف القحطاني", (), "SA", None, "L", "RFS", kind="person"),
+            WatchListEntry("AR3", "حسن علي", (), "EG", None, "L", "RFS", kind="person"),
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("filed", "entry_id"),
+    [
+        ("Abdel Nasser bin Hussain Al-Omari", "AR1"),
+        ("Abdulnasir Husain Al Omari", "AR1"),  # Abd with the article on it, 'bin' left out
+        ("Yusef Alqahtani", "AR2"),
+        ("Youssef Al-Kahtani", "AR2"),  # Q written K
+    ],
+)
+def test_a_name_listed_in_arabic_script_is_hit_by_its_consonants(
+    arabic_script: WatchList, filed: str, entry_id: str
+) -> None:
+    hits = arabic_script.screen_name(filed)
+    assert ids(hits) == [entry_id], [h.explain() for h in hits]
+    assert hits[0].score < 95  # weaker evidence than a spelled match
+    assert "consonants" in hits[0].explain() and all(p.how == "consonants" for p in hits[0].aligned)
+
+
+@pytest.mark.parametrize(
+    "filed",
+    [
+        "Abdel Nasser bin Hussain Al-Masri",  # another family
+        "Yusuf Al-Qahtan",  # a consonant short
+        "Hassan Ali",  # listed as AR3, but five letters of consonants are too few to mean a party
+    ],
+)
+def test_other_consonants_or_too_few_do_not_hit_a_name_in_arabic_script(
+    arabic_script: WatchList, filed: str
+) -> None:
+    assert arabic_script.screen_name(filed) == []

@@ -34,6 +34,13 @@ from acid_processor.assessment.watchlist.channels import (
     IdentifierIndex,
     filed_address_text,
 )
+from acid_processor.assessment.watchlist.consonants import (
+    CONSONANT_SCORE,
+    filed_skeleton,
+    filed_words,
+    listed_skeleton,
+    listed_words,
+)
 from acid_processor.assessment.watchlist.entries import WatchListEntry, WatchListHit, WordPair
 from acid_processor.assessment.watchlist.index import NameIndex
 from acid_processor.assessment.watchlist.loaders import WatchListSource, load_entries
@@ -61,11 +68,17 @@ class WatchList:
         self._name_text: list[str] = []  # name id -> the name or alias as listed
         self._names: list[PreparedName] = []  # name id -> prepared for the scorer
         self._weak: dict[tuple[str, ...], list[tuple[int, str]]] = {}  # weak aliases, exact only
+        # Names in Arabic script by their consonants (see `consonants`): skeletons -> name ids.
+        self._consonants: dict[tuple[str, ...], list[int]] = {}
         for i, entry in enumerate(self.entries):
             for text in dict.fromkeys((entry.name, *entry.aliases)):
+                skeleton = listed_skeleton(text)
                 for prepared in readings(text):
                     if not prepared.words:
                         continue
+                    if skeleton is not None:
+                        self._consonants.setdefault(skeleton, []).append(len(self._names))
+                        skeleton = None
                     self._name_entry.append(i)
                     self._name_text.append(text)
                     self._names.append(prepared)
@@ -186,6 +199,12 @@ class WatchList:
                 continue
             if e not in best or score > best[e][0]:
                 best[e] = (score, nid, pairs)
+        if self._consonants:
+            skeleton = filed_skeleton(query.words)
+            for nid in self._consonants.get(skeleton, ()) if skeleton else ():
+                e = self._name_entry[nid]
+                if e not in best or best[e][0] < CONSONANT_SCORE:
+                    best[e] = (CONSONANT_SCORE, nid, _consonant_pairs(query, self._name_text[nid]))
         for e, _text in self._weak.get(tuple(sorted(query.words)), ()):
             if e not in best:
                 best[e] = (100.0, -1, ())
@@ -246,6 +265,16 @@ class WatchList:
             hits.append((hit, address_hit))
         hits.sort(key=lambda pair: (-pair[0].score, pair[0].entry.id))
         return [h for pair in hits for h in pair if h is not None]
+
+
+def _consonant_pairs(query: PreparedName, listed: str) -> tuple[WordPair, ...]:
+    """The filed words and the listed Arabic words with the same consonants, for the explanation."""
+    by_skeleton = dict(listed_words(listed))
+    return tuple(
+        WordPair(word, by_skeleton[skeleton], CONSONANT_SCORE / 100, "consonants")
+        for skeleton, word in filed_words(query.words)
+        if skeleton in by_skeleton
+    )
 
 
 def _country_match(country: str | None, entry: WatchListEntry) -> bool | None:
