@@ -52,9 +52,17 @@ def listed_skeleton(text: str) -> tuple[str, ...] | None:
     return _enough(listed_words(text)) if _ARABIC.search(text) else None
 
 
-def filed_skeleton(words: tuple[str, ...]) -> tuple[str, ...] | None:
-    """The sorted consonant skeletons of a filed name's words (normalised: upper-case ASCII)."""
-    return _enough(filed_words(words))
+def filed_skeleton(words: tuple[str, ...], known: frozenset[str] | None = None) -> tuple[str, ...] | None:
+    """The sorted consonant skeletons of a filed name's words (normalised: upper-case ASCII); None
+    as soon as a word's skeleton is not among `known` (the listed ones), when given."""
+    out = []
+    for word in _split_abd(words):
+        skeleton = _filed_word(word)
+        if skeleton:
+            if known is not None and skeleton not in known:
+                return None
+            out.append((skeleton, word))
+    return _enough(out)
 
 
 def listed_words(text: str) -> list[tuple[str, str]]:
@@ -74,24 +82,24 @@ def listed_words(text: str) -> list[tuple[str, str]]:
 
 def filed_words(words: tuple[str, ...]) -> list[tuple[str, str]]:
     """(skeleton, word) for each word of a filed name, particles left out."""
-    out = []
-    for word in _split_abd(words):
-        if word in _LATIN_PARTICLES:
-            continue
-        bare = word
-        if bare.startswith(("AL", "EL")) and len(bare) > 5:
-            bare = bare[2:]  # 'ALQAHTANI', 'ELKHOURY': the article written joined
-        if bare.endswith("AH") and len(bare) > 3 and not bare.endswith("LLAH"):
-            bare = bare[:-1]  # 'FATIMAH', 'HAMZAH': the ta marbuta heard as H ('SALEH' is a real one)
-        for old, new in _DIGRAPHS:
-            if old in bare:
-                bare = bare.replace(old, new)
-        skeleton = _DOUBLED.sub(r"\1", _LATIN_VOWELS.sub("", bare.translate(_LATIN_LETTERS)))
-        if bare.endswith(_FINAL_I):
-            skeleton += "Y"  # the final ya: 'QAHTANI', 'ALY', 'REFAIE'
-        if skeleton:
-            out.append((skeleton, word))
-    return out
+    return [(s, word) for word in _split_abd(words) if (s := _filed_word(word))]
+
+
+def _filed_word(word: str) -> str:
+    """One filed word's skeleton ('' for a particle)."""
+    if word in _LATIN_PARTICLES:
+        return ""
+    if word.startswith(("AL", "EL")) and len(word) > 5:
+        word = word[2:]  # 'ALQAHTANI', 'ELKHOURY': the article written joined
+    if word.endswith("AH") and len(word) > 3 and not word.endswith("LLAH"):
+        word = word[:-1]  # 'FATIMAH', 'HAMZAH': the ta marbuta heard as H ('SALEH' is a real one)
+    for old, new in _DIGRAPHS:
+        if old in word:
+            word = word.replace(old, new)
+    skeleton = _DOUBLED.sub(r"\1", _LATIN_VOWELS.sub("", word.translate(_LATIN_LETTERS)))
+    if skeleton and word.endswith(_FINAL_I):
+        skeleton += "Y"  # the final ya: 'QAHTANI', 'ALY', 'REFAIE'
+    return skeleton
 
 
 _ABD = re.compile(r"^ABD[AEOU]L(?=.)")

@@ -70,6 +70,7 @@ class WatchList:
         self._weak: dict[tuple[str, ...], list[tuple[int, str]]] = {}  # weak aliases, exact only
         # Names in Arabic script by their consonants (see `consonants`): skeletons -> name ids.
         self._consonants: dict[tuple[str, ...], list[int]] = {}
+        self._consonant_words: frozenset[str] = frozenset()  # every skeleton word listed
         for i, entry in enumerate(self.entries):
             for text in dict.fromkeys((entry.name, *entry.aliases)):
                 skeleton = listed_skeleton(text)
@@ -86,6 +87,7 @@ class WatchList:
                 words = tuple(sorted(prepare(text).words))
                 if words:
                     self._weak.setdefault(words, []).append((i, text))
+        self._consonant_words = frozenset(w for skeleton in self._consonants for w in skeleton)
         self._index = NameIndex(self._names)
         self._addresses = AddressIndex(self.entries)
         self._identifiers = IdentifierIndex(self.entries)
@@ -200,7 +202,7 @@ class WatchList:
             if e not in best or score > best[e][0]:
                 best[e] = (score, nid, pairs)
         if self._consonants:
-            skeleton = filed_skeleton(query.words)
+            skeleton = filed_skeleton(query.words, self._consonant_words)
             for nid in self._consonants.get(skeleton, ()) if skeleton else ():
                 e = self._name_entry[nid]
                 if e not in best or best[e][0] < CONSONANT_SCORE:
