@@ -486,3 +486,23 @@ def test_a_trade_word_added_or_dropped_is_the_same_party_another_trade_is_not(wi
     assert ids(wide.screen_name("Velmora")) == ["W4"]
     assert ids(wide.screen_name("Velmora Chemicals Trading")) == ["W4"]
     assert wide.screen_name("Velmora Shipping") == []  # TRADING and SHIPPING: two different trades
+
+
+# --- Arabic names and mistyped legal forms (recall) ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "filed",
+    ["Abd al-Nasir Hamdan", "Abdel Nasser Hamdan", "Abdul Nasir Hamdan", "Abdulnasser Hamdan",
+     "Abd an-Nasir Hamdan", "Abdunnasir Hamdan"],
+)  # fmt: skip
+def test_abd_al_names_are_one_name_however_the_article_is_written(filed: str) -> None:
+    listed = prepare("Abdel Nasser Hamdan")
+    assert prepare(filed, filed=True).words[0] == "ABD"
+    assert align(prepare(filed, filed=True), listed)[0] >= 90
+
+
+def test_abdullah_is_abd_allah_in_every_spelling() -> None:
+    for text in ("Abdullah Saleh", "Abd Allah Saleh", "Abdallah Saleh", "Abdulla Saleh"):
+        assert prepare(text).words == ("ABD", "ALLAH", "SALEH")
+    assert prepare("Abdoulaye Wade").words == ("ABDOULAYE", "WADE")  # not an 'Abd al-' name

@@ -393,6 +393,38 @@ def _split_glued_generic(words: list[str]) -> list[str]:
     return out
 
 
+# Arabic names of the form 'Abd al-X' (servant of X) are written as two or three words or as one, with
+# whatever vowel the clerk hears in the article: 'Abd al-Nasir', 'Abdel Nasser', 'Abdul Nasir',
+# 'Abdulnasser', 'Abd an-Nasir' (the article assimilated to a sun letter: 'Abdurrahman'). All are read
+# as 'ABD' (a particle) and the name, so that only the name is compared; 'Abdullah' (Abd Allah) is
+# 'ABD ALLAH' however it is written.
+_ABD_WORDS = frozenset(["ABD", "ABDEL", "ABDUL", "ABDAL", "ABDOL", "ABDOUL", "ABDIL"])
+_ABD_ALLAH = re.compile(r"ABD(?:[AEIOU]|OU)?LL?AH?")
+_ABD_GLUED = re.compile(r"ABD(?:[AEIOU]|OU)L([A-Z]{4,})")  # not ABDOULAYE
+_ABD_SUN = re.compile(r"ABD[UE]([TDRZSN])\1([A-Z]{2,})")
+
+
+def _abd_names(words: list[str]) -> list[str]:
+    """'ABDEL NASSER', 'ABD AL NASIR', 'ABDULNASSER', 'ABDUNNASIR' -> 'ABD NASSER' (see above)."""
+    out: list[str] = []
+    i, n = 0, len(words)
+    while i < n:
+        w = words[i]
+        if w in _ABD_WORDS and i + 1 < n:
+            i += 1
+            if words[i] == "AL" and i + 1 < n:  # ABD AL NASIR
+                i += 1
+            out += ["ABD", words[i]]
+        elif _ABD_ALLAH.fullmatch(w):
+            out += ["ABD", "ALLAH"]
+        elif m := _ABD_GLUED.fullmatch(w) or _ABD_SUN.fullmatch(w):
+            out += ["ABD", "".join(m.groups())]
+        else:
+            out.append(w)
+        i += 1
+    return out
+
+
 _HAS_DIGIT = re.compile(r"[0-9]")
 
 
@@ -430,6 +462,8 @@ def prepare(text: str, *, filed: bool = False, city: str | None = None) -> Prepa
     raw = normal.split()
     words, dropped = _strip_legal_forms(raw)
     words = [_ABBREVIATIONS.get(w, w) for w in words]
+    if "ABD" in normal:
+        words = _abd_names(words)
     optional = [False] * len(words)
     if filed:
         city_words = frozenset(normalise_text(city).split()) if city else frozenset()
