@@ -506,3 +506,34 @@ def test_abdullah_is_abd_allah_in_every_spelling() -> None:
     for text in ("Abdullah Saleh", "Abd Allah Saleh", "Abdallah Saleh", "Abdulla Saleh"):
         assert prepare(text).words == ("ABD", "ALLAH", "SALEH")
     assert prepare("Abdoulaye Wade").words == ("ABDOULAYE", "WADE")  # not an 'Abd al-' name
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("Cmopany Orlen Shipping", ("ORLEN", "SHIPPING")),  # first, as reordered or in form-first languages
+        ("Liimted Keso Metals", ("KESO", "METALS")),
+        ("Halvard Polymers CorpvrationGmbH", ("HALVARD", "POLYMERS")),  # not CORP + VRATION
+        ("Corprtation Trumou Pekhour", ("TRUMOU", "PEKHOUR")),  # not CORP + RTATION
+    ],
+)
+def test_a_long_legal_form_mistyped_is_set_aside_wherever_it_stands(
+    text: str, words: tuple[str, ...]
+) -> None:
+    assert prepare(text).words == words
+
+
+def test_a_slip_in_one_half_of_a_compound_legal_form_is_still_the_form() -> None:
+    assert prepare("Shesailou Trading Vpt.Ltd").words == ("SHESAILOU", "TRADING")
+    assert prepare("Mutiara Jaya uSdn.Bhd").words == ("MUTIARA", "JAYA")
+    assert prepare("Mutiara Jaya Sdn Bhf").words == ("MUTIARA", "JAYA")
+    # a name one letter off a form is a name unless the other half of a compound stands beside it
+    assert prepare("OOO Sara Trading").words == ("SARA", "TRADING")
+    assert prepare("Inca Pacific Ltd").words == ("INCA", "PACIFIC")
+
+
+def test_two_legal_forms_written_together_are_set_aside() -> None:
+    assert prepare("Sashia Devices CompanyCo.").words == ("SASHIA", "DEVICES")
+    assert prepare("Briatuser Khim OooPty.Ltd").words == ("BRIATUSER", "KHIM")
+    assert prepare("Gang Nupe fzeSAS").words == ("GANG", "NUPE")
+    assert prepare("Sasco Metals").words == ("SASCO", "METALS")  # a name, however it splits

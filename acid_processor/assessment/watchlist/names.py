@@ -219,10 +219,76 @@ def _glued_form(word: str) -> tuple[str, str] | None:
     return None
 
 
+def _long_typo(word: str) -> bool:
+    """Whether a word is a long legal form mistyped ('LIMIETD', 'CFORPORATION', 'CMOPANY')."""
+    # Cheap first: a slip seldom changes both the first letter and the two after it.
+    if len(word) < 6 or not (word[0] in _LONG_TYPO_FIRST or word[1:3] in _LONG_TYPO_NEXT):
+        return False
+    return any(
+        OSA.distance(f, word, score_cutoff=2) <= (2 if len(f) >= 9 else 1)
+        for f in _LONG_TYPO_BY_LENGTH.get(len(word), ())
+    )
+
+
+_LONG_TYPO_FIRST = frozenset(f[0] for f in _LONG_TYPO_FORMS)
+_LONG_TYPO_NEXT = frozenset(f[1:3] for f in _LONG_TYPO_FORMS)
+
+
+# Legal forms that are not also ordinary words.
+_PLAIN_FORMS = frozenset(f for f in LEGAL_FORMS if f not in ("AND", "THE", "UND", "ET"))
+# Compound legal forms, typed as a unit: (first half, second half).
+_COMPOUND_FORMS = (
+    ("PVT", "LTD"), ("PTE", "LTD"), ("PTY", "LTD"), ("CO", "LTD"), ("SDN", "BHD"), ("SP", "ZOO"),
+    ("CO", "KG"), ("GMBH", "CO"), ("CO", "INC"), ("CO", "LLC"), ("LTD", "STI"),
+)  # fmt: skip
+_FIRST_HALVES: dict[str, tuple[str, ...]] = {}
+_SECOND_HALVES: dict[str, tuple[str, ...]] = {}
+for _a, _b in _COMPOUND_FORMS:
+    _FIRST_HALVES[_b] = (*_FIRST_HALVES.get(_b, ()), _a)
+    _SECOND_HALVES[_a] = (*_SECOND_HALVES.get(_a, ()), _b)
+_HALVES = frozenset(_FIRST_HALVES) | frozenset(_SECOND_HALVES)
+
+
+def _mistyped_beside_forms(words: list[str]) -> list[str]:
+    """Words read as the half of a compound legal form they are one typo from, when the other half
+    stands beside them: 'PVT LTD', 'SDN BHD' are typed as a unit, and a slip in one half
+    ('VPT.LTD', 'uSdn.Bhd') is still the form. Alone, a word one letter off a short form is as
+    often a name ('SARA LLC', 'INCA LTD'), so only these pairs are read so."""
+    if _HALVES.isdisjoint(words):
+        return words
+    out = list(words)
+    n = len(words)
+    for i, w in enumerate(words):
+        if len(w) < 3 or w in LEGAL_FORMS:
+            continue
+        halves = (_FIRST_HALVES.get(words[i + 1], ()) if i + 1 < n else ()) + (
+            _SECOND_HALVES.get(words[i - 1], ()) if i > 0 else ()
+        )
+        for f in halves:
+            if len(f) >= 3 and OSA.distance(f, w, score_cutoff=1) <= 1:
+                out[i] = f
+                break
+    return out
+
+
+_FORM_STARTS = frozenset(f[:3] for f in _PLAIN_FORMS if len(f) >= 3)
+
+
+def _two_forms(word: str) -> bool:
+    """Whether a word is two legal forms written together ('COMPANYCO', 'OOOPTY', 'FZESAS'): six
+    letters or more, the first form three or more ('SASCO', 'ABAS' are names)."""
+    n = len(word)
+    if n < 6 or word[:3] not in _FORM_STARTS or word in LEGAL_FORMS:
+        return False
+    return any(word[:i] in _PLAIN_FORMS and word[i:] in _PLAIN_FORMS for i in range(3, n - 1))
+
+
 def _strip_legal_forms(words: list[str]) -> tuple[list[str], list[str]]:
     """Words without legal forms: listed ones, spelled-out ones (rigour), glued or mistyped ones."""
     dropped: list[str] = []
     words = _split_glued_generic(words)
+    if len(words) > 1:
+        words = _mistyped_beside_forms(words)
     if len(words) > 1:
         text = " ".join(words)
         stripped = remove_org_types(text.lower()).upper().split()
@@ -242,16 +308,12 @@ def _strip_legal_forms(words: list[str]) -> tuple[list[str], list[str]]:
         return words, []
     words = kept_words
     if len(words) > 1:
-        kept_words = [words[0]]
-        for w in words[1:]:
-            if len(w) >= 6 and any(
-                OSA.distance(f, w, score_cutoff=2) <= (2 if len(f) >= 9 else 1)
-                for f in _LONG_TYPO_BY_LENGTH.get(len(w), ())
-            ):
-                dropped.append(w)  # CFORPORATION, LIMIETD
-            else:
-                kept_words.append(w)
-        words = kept_words
+        # Anywhere, the first word too: with the words reordered ('Cmopany Vijay Shipping') or in
+        # languages that put the form first. At least one word stays.
+        kept_words = [w for w in words if not _long_typo(w)]
+        if kept_words and len(kept_words) < len(words):
+            dropped.extend(w for w in words if _long_typo(w))  # CFORPORATION, LIMIETD, LIITED
+            words = kept_words
     if len(words) > 1:
         last = words[-1]
         if len(last) >= 3 and not last.isdigit():
@@ -274,6 +336,10 @@ def _strip_legal_forms(words: list[str]) -> tuple[list[str], list[str]]:
             form = _glued_form(word)
             if not form:
                 break
+            if len(words) > 1 and _long_typo(word):  # CORPVRATION, not CORP + VRATION
+                dropped.append(word)
+                word = ""
+                break
             dropped.append(form[1])
             word = form[0]
         if word in LEGAL_FORMS and len(word) >= 3:
@@ -281,6 +347,8 @@ def _strip_legal_forms(words: list[str]) -> tuple[list[str], list[str]]:
             word = ""
         if word:
             out.append(word)
+    if len(out) > 1 and _two_forms(out[-1]):  # 'CompanyCo.', 'OooPty.Ltd', 'fzeSAS'
+        dropped.append(out.pop())
     if len(out) > 2 and min(len(out[-2]), len(out[-1])) <= 2 and len(out[-2] + out[-1]) <= 5:
         tail = out[-2] + out[-1]  # 'S.pA.' read as 'S PA', 'S.mA.' as 'S MA', 'dB.V.' as 'DB V'
         if tail in LEGAL_FORMS or any(tail[:i] + tail[i + 1 :] in LEGAL_FORMS for i in range(len(tail))):
