@@ -537,3 +537,20 @@ def test_two_legal_forms_written_together_are_set_aside() -> None:
     assert prepare("Briatuser Khim OooPty.Ltd").words == ("BRIATUSER", "KHIM")
     assert prepare("Gang Nupe fzeSAS").words == ("GANG", "NUPE")
     assert prepare("Sasco Metals").words == ("SASCO", "METALS")  # a name, however it splits
+
+
+def test_vowels_of_an_arabic_name_are_read_as_arabic_writes_them() -> None:
+    # Arabic writes a, i, u: E and O are one clerk's spelling of another's I and U
+    assert prepare("Soliman Al-Najjar").keys == prepare("Suleiman Al-Najjar").keys
+    assert prepare("Mostafa bin Rifai").keys == prepare("Mustafa bin Refaie").keys
+    # without an Arabic particle E and O still tell names apart
+    assert prepare("Peter Sorensen").keys != prepare("Piter Surensen").keys
+
+
+def test_an_arabic_name_spelled_otherwise_is_found_in_the_index() -> None:
+    wl = WatchList.from_entries(
+        [entry("A1", "Suleiman Mohammed Al-Najjar"), entry("A2", "Abdel Rahman Hussein Al-Otaibi")]
+        + [entry(f"F{i}", f"{w} Al-Najjar") for i, w in enumerate(["Samir", "Karim", "Walid", "Tariq"])]
+    )
+    assert ids(wl.screen_name("Soliman Muhammad Al Najjar")) == ["A1"]
+    assert ids(wl.screen_name("Abd al-Rahman Husayn Al-Oteibi")) == ["A2"]

@@ -156,6 +156,22 @@ def word_key(word: str) -> str:
     return _DOUBLED.sub(r"\1", word)
 
 
+# Arabic script writes three vowels (a, i, u) and often none; Latin spellings of one Arabic name give
+# E for either A or I and O for U ('Soliman', 'Suleiman'; 'Mostafa', 'Mustafa'; 'Refaie', 'Rifai').
+# In a name marked Arabic by its particles (Al-, bin, Abd, Abu) E and O are folded to I and U, so
+# that the index finds such spellings as one key; elsewhere E and O tell names apart.
+_ARABIC_PARTICLES = frozenset(["AL", "BIN", "BINT", "ABD", "ABU"])
+
+
+@lru_cache(maxsize=50_000)
+def arabic_key(word: str) -> str:
+    """The word's key with E and O folded as well (see above): 'SOLIMAN', 'SULEIMAN' -> 'SULIMAN'."""
+    key = word_key(word)
+    if "E" in key or "O" in key:
+        key = _DOUBLED.sub(r"\1", key.replace("E", "I").replace("O", "U"))
+    return key
+
+
 @dataclass(frozen=True, slots=True)
 class PreparedName:
     """A name ready for the scorer: parallel tuples of words, keys, weights and optional flags."""
@@ -549,7 +565,9 @@ def prepare(text: str, *, filed: bool = False, city: str | None = None) -> Prepa
     return PreparedName(
         text=text,
         words=tuple(words),
-        keys=tuple(word_key(w) for w in words),
+        keys=tuple(map(arabic_key, words))
+        if _ARABIC_PARTICLES.intersection(words)
+        else tuple(map(word_key, words)),
         weights=weights,
         optional=tuple(optional),
         generic=tuple(generic),
