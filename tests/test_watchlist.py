@@ -554,3 +554,13 @@ def test_an_arabic_name_spelled_otherwise_is_found_in_the_index() -> None:
     )
     assert ids(wl.screen_name("Soliman Muhammad Al Najjar")) == ["A1"]
     assert ids(wl.screen_name("Abd al-Rahman Husayn Al-Oteibi")) == ["A2"]
+
+
+def test_the_article_written_together_with_an_arabic_name_is_set_apart() -> None:
+    assert prepare("Mahmood bin Saied Alfares").words == ("MAHMOOD", "BIN", "SAIED", "AL", "FARES")
+    assert prepare("Jamal bin Ali Elmasry").words[-2:] == ("AL", "MASRY")
+    # not ALLAH, ALIREZA, nor outside an Arabic name (ALEXANDER)
+    assert prepare("Alireza bin Abdullah").words == ("ALIREZA", "BIN", "ABD", "ALLAH")
+    assert prepare("Alexander Alberto").words == ("ALEXANDER", "ALBERTO")
+    wl = WatchList.from_entries([entry("A1", "Mahmoud bin Saeed Al-Fares"), entry("A2", "Saeed Al-Fahad")])
+    assert ids(wl.screen_name("Mahmood bin Saied Alfares")) == ["A1"]

@@ -163,6 +163,20 @@ def word_key(word: str) -> str:
 _ARABIC_PARTICLES = frozenset(["AL", "BIN", "BINT", "ABD", "ABU"])
 
 
+def _split_articles(words: list[str]) -> list[str]:
+    """In an Arabic name, the article written together with the name ('Alfares', 'Elmasry') set
+    apart as it is on most lists ('Al-Fares'): the keys of such names are folded (`arabic_key`), and
+    the index's keys of two listed words written together are not. Not 'ALLAH', nor a name of three
+    letters or fewer behind it ('ALAA', 'ALTAF'), nor 'ALI...' ('ALIREZA')."""
+    out: list[str] = []
+    for w in words:
+        if len(w) >= 6 and w[:2] in ("AL", "EL") and w[2] != "I" and w != "ALLAH":
+            out += ["AL", w[2:]]
+        else:
+            out.append(w)
+    return out
+
+
 @lru_cache(maxsize=50_000)
 def arabic_key(word: str) -> str:
     """The word's key with E and O folded as well (see above): 'SOLIMAN', 'SULEIMAN' -> 'SULIMAN'."""
@@ -548,6 +562,9 @@ def prepare(text: str, *, filed: bool = False, city: str | None = None) -> Prepa
     words = [_ABBREVIATIONS.get(w, w) for w in words]
     if "ABD" in normal:
         words = _abd_names(words)
+    arabic = not _ARABIC_PARTICLES.isdisjoint(words)
+    if arabic:
+        words = _split_articles(words)
     optional = [False] * len(words)
     if filed:
         city_words = frozenset(normalise_text(city).split()) if city else frozenset()
@@ -565,9 +582,7 @@ def prepare(text: str, *, filed: bool = False, city: str | None = None) -> Prepa
     return PreparedName(
         text=text,
         words=tuple(words),
-        keys=tuple(map(arabic_key, words))
-        if _ARABIC_PARTICLES.intersection(words)
-        else tuple(map(word_key, words)),
+        keys=tuple(map(arabic_key if arabic else word_key, words)),
         weights=weights,
         optional=tuple(optional),
         generic=tuple(generic),
