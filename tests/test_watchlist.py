@@ -564,3 +564,17 @@ def test_the_article_written_together_with_an_arabic_name_is_set_apart() -> None
     assert prepare("Alexander Alberto").words == ("ALEXANDER", "ALBERTO")
     wl = WatchList.from_entries([entry("A1", "Mahmoud bin Saeed Al-Fares"), entry("A2", "Saeed Al-Fahad")])
     assert ids(wl.screen_name("Mahmood bin Saied Alfares")) == ["A1"]
+
+
+def test_two_words_written_together_with_a_slip_are_found_though_a_piece_is_another_listed_word() -> None:
+    wl = WatchList.from_entries(
+        [
+            entry("T1", "Layla Dieter Pokhour"),
+            entry("T2", "Neter Varga"),  # NETER is listed: 'nieter' is nearer it than DIETER
+            entry("T3", "Philippe Tariq Poudaizi"),
+            entry("T4", "Tari Kandel"),  # TARI is listed: TARIQ + PKUDAIZI is the better cut
+        ]
+    )
+    assert ids(wl.screen_name("Layla nieterPokhour")) == ["T1"]
+    assert ids(wl.screen_name("Philippe TariqPkudaizi")) == ["T3"]
+    assert wl._index._pieces("TARIKPKUDAISI") == ("TARIK", "PKUDAISI")
