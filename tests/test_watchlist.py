@@ -578,3 +578,18 @@ def test_two_words_written_together_with_a_slip_are_found_though_a_piece_is_anot
     assert ids(wl.screen_name("Layla nieterPokhour")) == ["T1"]
     assert ids(wl.screen_name("Philippe TariqPkudaizi")) == ["T3"]
     assert wl._index._pieces("TARIKPKUDAISI") == ("TARIK", "PKUDAISI")
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("Briakipu ManuhacturingOY", ("BRIAKIPU", "MANUHACTURING")),
+        ("Denor Best GloblaPT", ("DENOR", "BEST", "GLOBLA")),
+        ("Inter Surya ComvrcioAB", ("INTER", "SURYA", "COMVRCIO")),
+        ("Rosa Marias", ("ROSA", "MARIAS")),  # a name ending as a form does is a name
+    ],
+)
+def test_a_two_letter_form_glued_to_a_mistyped_trade_word_is_set_aside(
+    text: str, words: tuple[str, ...]
+) -> None:
+    assert prepare(text).words == words

@@ -304,6 +304,26 @@ def _mistyped_beside_forms(words: list[str]) -> list[str]:
 _FORM_STARTS = frozenset(f[:3] for f in _PLAIN_FORMS if len(f) >= 3)
 
 
+# Two-letter forms, glued to a word: left to the scorer, which knows the listed word they would leave
+# ('SHIPPINGCO' ~ 'SHIPPING'), unless that word is a trade word with a slip in it ('ManuhacturingOY'),
+# which the scorer cannot see as a prefix.
+_SHORT_FORMS = frozenset(f for f in _PLAIN_FORMS if len(f) == 2)
+_GENERIC_NEAR = frozenset(
+    v for w in GENERIC_WORDS if len(w) >= 5 for v in (w, *(w[:i] + w[i + 1 :] for i in range(len(w))))
+)
+
+
+def _near_generic(word: str) -> bool:
+    """Whether a word is a trade word of five letters or more with one slip: a letter dropped,
+    added, changed or two swapped ('MANUHACTURING', 'GLOBLA'); found by deletions, no loop over
+    the trade words."""
+    if len(word) < 5:
+        return False
+    if word in _GENERIC_NEAR:
+        return True
+    return any(word[:i] + word[i + 1 :] in _GENERIC_NEAR for i in range(len(word)))
+
+
 def _two_forms(word: str) -> bool:
     """Whether a word is two legal forms written together ('COMPANYCO', 'OOOPTY', 'FZESAS'): six
     letters or more, the first form three or more ('SASCO', 'ABAS' are names)."""
@@ -375,6 +395,9 @@ def _strip_legal_forms(words: list[str]) -> tuple[list[str], list[str]]:
         if word in LEGAL_FORMS and len(word) >= 3:
             dropped.append(word)
             word = ""
+        elif len(word) >= 7 and word[-2:] in _SHORT_FORMS and _near_generic(word[:-2]):
+            dropped.append(word[-2:])  # ENTERPRISESAB with a slip: 'ManuhacturingOY', 'GloblaPT'
+            word = word[:-2]
         if word:
             out.append(word)
     if len(out) > 1 and _two_forms(out[-1]):  # 'CompanyCo.', 'OooPty.Ltd', 'fzeSAS'
