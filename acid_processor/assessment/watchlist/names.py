@@ -9,7 +9,7 @@ word, 'VelmoraGmbH'; or mistyped, 'Limietd'), and each remaining word gets:
 - a *weight*: its length, a third of it for a generic trade word (TRADING, GENERAL, ELECTRONICS),
   which says little about who the party is;
 - a *key*: the word with the spelling differences of romanisation systems folded (W/V, J/Y/I,
-  SCH/SH, KH/H, OU/U, doubled letters...), so that 'IWANOW', 'IVANOV' and 'YVANOV' compare equal;
+  SCH/SH, KH/H, OU/U, TH/T, doubled letters...), so that 'IWANOW', 'IVANOV' and 'YVANOV' compare equal;
 - a flag *optional*: words that may be missing without saying the name is another one - a patronymic
   on the list ('OLEGOVICH'), or, in a filed name, trailing words that are an address (house number,
   street, postcode, PO box, the party's own city) typed into the name field.
@@ -101,11 +101,12 @@ _STREET_WORDS = frozenset(
     FLOOR FL SUITE STE UNIT BLOCK BLK NO PO BOX POSTFACH""".split()  # noqa: SIM905
 )
 
-# Romanisation folds, applied in order to a word's letters (see module docstring).
+# Romanisation folds, applied in order to a word's letters (see module docstring). TH is T: the
+# Arabic and Greek letters it writes are read T or S ('Othman', 'Osman', 'Uthman'; 'Thomas', 'Tomas').
 _FOLDS = (
     ("SCHTSCH", "SHCH"), ("TSCH", "CH"), ("SCH", "SH"), ("TCH", "CH"), ("ZH", "SH"),
     ("W", "V"), ("PH", "F"), ("X", "KS"), ("Q", "K"), ("OU", "U"), ("EE", "I"), ("OO", "U"),
-    ("J", "I"), ("Y", "I"), ("IE", "E"), ("TZ", "TS"), ("CK", "K"), ("Z", "S"),
+    ("J", "I"), ("Y", "I"), ("IE", "E"), ("TZ", "TS"), ("CK", "K"), ("Z", "S"), ("TH", "T"),
 )  # fmt: skip
 _DOUBLED = re.compile(r"(.)\1+")
 
