@@ -603,3 +603,9 @@ def test_a_short_word_written_together_with_another_and_a_slip_is_found() -> Non
 def test_th_is_read_as_t() -> None:
     assert prepare("Thomas Othman").keys == prepare("Tomas Otman").keys
     assert align(prepare("Osman Khaleel", filed=True), prepare("Othman Khalil"))[0] >= 88
+
+
+def test_a_short_last_word_one_letter_from_a_two_letter_form_is_a_word() -> None:
+    assert prepare("Pharma Suse Sea").words == ("PHARMA", "SUSE", "SEA")
+    assert prepare("Viatrelou Trading Seo").words == ("VIATRELOU", "TRADING", "SEO")
+    assert prepare("Velmora Trading FZOCO").words == ("VELMORA", "TRADING")  # FZCO, a letter slipped in

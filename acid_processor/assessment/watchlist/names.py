@@ -374,8 +374,10 @@ def _strip_legal_forms(words: list[str]) -> tuple[list[str], list[str]]:
                     words = words[:-1]
                     break
     if len(words) > 1:
-        last = words[-1]  # a form with a letter slipped in: 'FZOCO', 'SIAS', 'KIG'
-        if 3 <= len(last) <= 6 and last not in GENERIC_WORDS and not last.isdigit():
+        last = words[-1]  # a form with a letter slipped in: 'FZOCO', 'SIAS', 'LLLC'
+        # Not a two-letter form with one slipped in: most such words are words ('SEA', 'CEO',
+        # 'PET'), which a 'North Sea' or a 'Kim Seo' would lose.
+        if 4 <= len(last) <= 6 and last not in GENERIC_WORDS and not last.isdigit():
             for i in range(1, len(last)):
                 if last[:i] + last[i + 1 :] in LEGAL_FORMS:
                     dropped.append(last)
