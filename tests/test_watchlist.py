@@ -609,3 +609,17 @@ def test_a_short_last_word_one_letter_from_a_two_letter_form_is_a_word() -> None
     assert prepare("Pharma Suse Sea").words == ("PHARMA", "SUSE", "SEA")
     assert prepare("Viatrelou Trading Seo").words == ("VIATRELOU", "TRADING", "SEO")
     assert prepare("Velmora Trading FZOCO").words == ("VELMORA", "TRADING")  # FZCO, a letter slipped in
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("Kegivoudo MaplewoodS.A.", ("KEGIVOUDO", "MAPLEWOOD")),
+        ("Braibrakai TireS.p.A.", ("BRAIBRAKAI", "TIRE")),
+        ("Raja Sanayi MakinaK.K.", ("RAJA", "SANAYI", "MAKINA")),
+        ("Zutoshozo HoldingA.Ş.", ("ZUTOSHOZO", "HOLDING")),
+        ("JohnS.Smith", ("JOHNS", "SMITH")),  # an initial, not a form: a word follows
+    ],
+)
+def test_a_dotted_legal_form_typed_against_the_name_is_set_apart(text: str, words: tuple[str, ...]) -> None:
+    assert prepare(text).words == words

@@ -221,10 +221,18 @@ def _bgn(text: str) -> str:
     return translit.transliterate(text)
 
 
+# A dotted legal form typed without a space after the name ('MaplewoodS.A.', 'SanayiK.K.',
+# 'SnabSp.z.o.o.'): the capital after a small letter starts the form, which is set apart; read as it
+# is, its first letter would stay on the name ('MAPLEWOODS A').
+_GLUED_DOTTED = re.compile(r"(?<=[a-z\u00df-\u00ff])([A-Z][a-z]?(?:\.[^\W\d_]){1,3}\.?)(?![^\W\d_])")
+
+
 def _latin(text: str) -> tuple[str, str | None]:
     """The name in Latin letters, and that reading when a transliteration was needed."""
     if "-" in text:
         text = _ARTICLE.sub("al ", text)
+    if "." in text:
+        text = _GLUED_DOTTED.sub(r" \1", text)
     folded = normalise_text(text)
     if folded.isascii():
         return folded, None
