@@ -623,3 +623,10 @@ def test_a_short_last_word_one_letter_from_a_two_letter_form_is_a_word() -> None
 )
 def test_a_dotted_legal_form_typed_against_the_name_is_set_apart(text: str, words: tuple[str, ...]) -> None:
     assert prepare(text).words == words
+
+
+def test_a_dotted_abbreviation_at_the_end_one_slip_from_a_legal_form_is_the_form() -> None:
+    assert prepare("Finai Jin Kimya S.p.h.").words == ("FINAI", "JIN", "KIMYA")
+    assert prepare("Sherai Port Trading S.R.rL.").words == ("SHERAI", "PORT", "TRADING")
+    assert prepare("Finai Jin Sea").words == ("FINAI", "JIN", "SEA")  # undotted, a word
+    assert prepare("Sara Morgan S.A.").words == ("SARA", "MORGAN")  # only the dotted word itself

@@ -333,6 +333,11 @@ def _near_generic(word: str) -> bool:
     return any(word[:i] + word[i + 1 :] in _GENERIC_NEAR for i in range(len(word)))
 
 
+_FORMS_BY_LENGTH = {  # legal forms of three letters or more, within a letter of each length
+    n: tuple(f for f in _PLAIN_FORMS if len(f) >= 3 and abs(len(f) - n) <= 1) for n in range(3, 7)
+}
+
+
 def _two_forms(word: str) -> bool:
     """Whether a word is two legal forms written together ('COMPANYCO', 'OOOPTY', 'FZESAS'): six
     letters or more, the first form three or more ('SASCO', 'ABAS' are names)."""
@@ -342,8 +347,9 @@ def _two_forms(word: str) -> bool:
     return any(word[:i] in _PLAIN_FORMS and word[i:] in _PLAIN_FORMS for i in range(3, n - 1))
 
 
-def _strip_legal_forms(words: list[str]) -> tuple[list[str], list[str]]:
-    """Words without legal forms: listed ones, spelled-out ones (rigour), glued or mistyped ones."""
+def _strip_legal_forms(words: list[str], dotted: str | None = None) -> tuple[list[str], list[str]]:
+    """Words without legal forms: listed ones, spelled-out ones (rigour), glued or mistyped ones.
+    `dotted` is the last word when it was written with dots between its letters ('S.p.h.')."""
     dropped: list[str] = []
     words = _split_glued_generic(words)
     if len(words) > 1:
@@ -391,6 +397,16 @@ def _strip_legal_forms(words: list[str]) -> tuple[list[str], list[str]]:
                     dropped.append(last)
                     words = words[:-1]
                     break
+    # Letters written with dots are an abbreviation, not a name: one slip from a legal form
+    # ('S.p.h.', 'S.R.rL.'), it is that form, though 'SEA' or 'SEO' would be words.
+    if (
+        len(words) > 1
+        and words[-1] == dotted
+        and 3 <= len(dotted) <= 6
+        and any(OSA.distance(f, dotted, score_cutoff=1) <= 1 for f in _FORMS_BY_LENGTH.get(len(dotted), ()))
+    ):
+        dropped.append(dotted)
+        words = words[:-1]
     out = []
     for word in words:
         while True:  # COMPANYLTDA: LTDA, then COMPANY
@@ -592,7 +608,12 @@ def prepare(text: str, *, filed: bool = False, city: str | None = None) -> Prepa
     """Prepare a listed name (filed=False) or a filed one (filed=True, with the party's city)."""
     normal, latin = _latin(text)
     raw = normal.split()
-    words, dropped = _strip_legal_forms(raw)
+    dotted = None
+    if text.count(".") >= 2:  # the last word written with dots in it: an abbreviation
+        last = text.rsplit(None, 1)[-1]
+        if last.count(".") >= 2:
+            dotted = normalise_text(last)
+    words, dropped = _strip_legal_forms(raw, dotted)
     words = [_ABBREVIATIONS.get(w, w) for w in words]
     if "ABD" in normal:
         words = _abd_names(words)
