@@ -28,6 +28,7 @@ __all__ = ["NameIndex"]
 MIN_VARIANT_KEY = 3  # keys this long or longer are also indexed by their 1-deletion variants
 MIN_TWO_TYPOS = 6  # listed keys this long are also indexed by their two-deletion variants
 MIN_PIECE = 4  # the shortest word looked for inside a filed word written with another
+MIN_EXACT_PIECE = 3  # ... when it is found there as listed
 MAX_CANDIDATES = 32  # scored per query, best bounds first
 INITIAL_PARTNER = 10.0  # the longest given name an initial is credited with standing for
 _ratio = Indel.normalized_similarity
@@ -201,14 +202,20 @@ class NameIndex:
         return tuple(out)
 
     def _pieces(self, key: str) -> tuple[str, str] | None:
-        """Two listed keys, the second maybe one typo off, that an unknown filed key is made of."""
-        for i in range(MIN_PIECE, len(key) - MIN_PIECE + 1):
+        """Two listed keys, one maybe one typo off, that an unknown filed key is made of: of every
+        cut, the one whose pieces are most like listed keys ('TARIKPKUDAISI' is TARIK + PKUDAISI,
+        not TARI + KPKUDAISI, though TARI is listed too); a piece found as it is may be as short as
+        MIN_EXACT_PIECE ('SAI' + 'SIDOROV'), the one found near it MIN_PIECE."""
+        best, best_size = None, 0.0
+        for i in range(MIN_EXACT_PIECE, len(key) - MIN_EXACT_PIECE + 1):
             left, right = key[:i], key[i:]
-            if left in self._key_id and self.near(right, right):
-                return left, right
-            if right in self._key_id and self.near(left, left):
-                return left, right
-        return None
+            for exact, other in ((left, right), (right, left)):
+                if len(other) < MIN_PIECE or exact not in self._key_id:
+                    continue
+                s = max((s for _, s in self.near(other, other)), default=0.0)
+                if s >= 0.8 and len(exact) + s * len(other) > best_size:
+                    best, best_size = (left, right), len(exact) + s * len(other)
+        return best
 
     def candidates(self, query: PreparedName, cutoff: float) -> np.ndarray:
         """Ids of the listed names that may score >= cutoff (0..100) against the query."""
@@ -257,12 +264,14 @@ class NameIndex:
             split = self._joined.get(key)  # filed together, listed apart
             if split is not None:
                 lists.append((split, 2.0 * weight))
-            if block.best_other < 0.8 and len(key) >= 2 * MIN_PIECE + 1:
+            if block.best_other < 0.8 and len(key) >= MIN_EXACT_PIECE + MIN_PIECE:
                 pieces = self._pieces(key)  # IVANNOVGHRU: IVAN + NOVGHRU, maybe with a typo
-                if pieces:
+                if pieces:  # every listed key near a piece: the nearest may be another word
                     for piece in pieces:
-                        kid, s = max(self.near(piece, piece), key=lambda n: n[1])
-                        lists.append((self._postings[kid], s * 2 * len(piece)))
+                        share = weight * len(piece) / len(key)  # of the filed word, as written
+                        for kid, s in self.near(piece, piece):
+                            if s >= 0.8:
+                                lists.append((self._postings[kid], s * (share + self._key_weight[kid])))
             size = sum(len(p) for p, _ in lists)
             words.append((size, weight, lists))
         for a, b in itertools.pairwise(query.words):

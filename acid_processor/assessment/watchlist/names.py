@@ -9,7 +9,7 @@ word, 'VelmoraGmbH'; or mistyped, 'Limietd'), and each remaining word gets:
 - a *weight*: its length, a third of it for a generic trade word (TRADING, GENERAL, ELECTRONICS),
   which says little about who the party is;
 - a *key*: the word with the spelling differences of romanisation systems folded (W/V, J/Y/I,
-  SCH/SH, KH/H, OU/U, doubled letters...), so that 'IWANOW', 'IVANOV' and 'YVANOV' compare equal;
+  SCH/SH, KH/H, OU/U, TH/T, doubled letters...), so that 'IWANOW', 'IVANOV' and 'YVANOV' compare equal;
 - a flag *optional*: words that may be missing without saying the name is another one - a patronymic
   on the list ('OLEGOVICH'), or, in a filed name, trailing words that are an address (house number,
   street, postcode, PO box, the party's own city) typed into the name field.
@@ -103,11 +103,12 @@ _STREET_WORDS = frozenset(
     FLOOR FL SUITE STE UNIT BLOCK BLK NO PO BOX POSTFACH""".split()  # noqa: SIM905
 )
 
-# Romanisation folds, applied in order to a word's letters (see module docstring).
+# Romanisation folds, applied in order to a word's letters (see module docstring). TH is T: the
+# Arabic and Greek letters it writes are read T or S ('Othman', 'Osman', 'Uthman'; 'Thomas', 'Tomas').
 _FOLDS = (
     ("SCHTSCH", "SHCH"), ("TSCH", "CH"), ("SCH", "SH"), ("TCH", "CH"), ("ZH", "SH"),
     ("W", "V"), ("PH", "F"), ("X", "KS"), ("Q", "K"), ("OU", "U"), ("EE", "I"), ("OO", "U"),
-    ("J", "I"), ("Y", "I"), ("IE", "E"), ("TZ", "TS"), ("CK", "K"), ("Z", "S"),
+    ("J", "I"), ("Y", "I"), ("IE", "E"), ("TZ", "TS"), ("CK", "K"), ("Z", "S"), ("TH", "T"),
 )  # fmt: skip
 _DOUBLED = re.compile(r"(.)\1+")
 
@@ -158,6 +159,36 @@ def word_key(word: str) -> str:
     return _DOUBLED.sub(r"\1", word)
 
 
+# Arabic script writes three vowels (a, i, u) and often none; Latin spellings of one Arabic name give
+# E for either A or I and O for U ('Soliman', 'Suleiman'; 'Mostafa', 'Mustafa'; 'Refaie', 'Rifai').
+# In a name marked Arabic by its particles (Al-, bin, Abd, Abu) E and O are folded to I and U, so
+# that the index finds such spellings as one key; elsewhere E and O tell names apart.
+_ARABIC_PARTICLES = frozenset(["AL", "BIN", "BINT", "ABD", "ABU"])
+
+
+def _split_articles(words: list[str]) -> list[str]:
+    """In an Arabic name, the article written together with the name ('Alfares', 'Elmasry') set
+    apart as it is on most lists ('Al-Fares'): the keys of such names are folded (`arabic_key`), and
+    the index's keys of two listed words written together are not. Not 'ALLAH', nor a name of three
+    letters or fewer behind it ('ALAA', 'ALTAF'), nor 'ALI...' ('ALIREZA')."""
+    out: list[str] = []
+    for w in words:
+        if len(w) >= 6 and w[:2] in ("AL", "EL") and w[2] != "I" and w != "ALLAH":
+            out += ["AL", w[2:]]
+        else:
+            out.append(w)
+    return out
+
+
+@lru_cache(maxsize=50_000)
+def arabic_key(word: str) -> str:
+    """The word's key with E and O folded as well (see above): 'SOLIMAN', 'SULEIMAN' -> 'SULIMAN'."""
+    key = word_key(word)
+    if "E" in key or "O" in key:
+        key = _DOUBLED.sub(r"\1", key.replace("E", "I").replace("O", "U"))
+    return key
+
+
 @dataclass(frozen=True, slots=True)
 class PreparedName:
     """A name ready for the scorer: parallel tuples of words, keys, weights and optional flags."""
@@ -193,10 +224,18 @@ def _bgn(text: str) -> str:
     return translit.transliterate(text)
 
 
+# A dotted legal form typed without a space after the name ('MaplewoodS.A.', 'SanayiK.K.',
+# 'SnabSp.z.o.o.'): the capital after a small letter starts the form, which is set apart; read as it
+# is, its first letter would stay on the name ('MAPLEWOODS A').
+_GLUED_DOTTED = re.compile(r"(?<=[a-z\u00df-\u00ff])([A-Z][a-z]?(?:\.[^\W\d_]){1,3}\.?)(?![^\W\d_])")
+
+
 def _latin(text: str) -> tuple[str, str | None]:
     """The name in Latin letters, and that reading when a transliteration was needed."""
     if "-" in text:
         text = _ARTICLE.sub("al ", text)
+    if "." in text:
+        text = _GLUED_DOTTED.sub(r" \1", text)
     folded = normalise_text(text)
     if folded.isascii():
         return folded, None
@@ -222,10 +261,102 @@ def _glued_form(word: str) -> tuple[str, str] | None:
     return None
 
 
-def _strip_legal_forms(words: list[str]) -> tuple[list[str], list[str]]:
-    """Words without legal forms: listed ones, spelled-out ones (rigour), glued or mistyped ones."""
+def _long_typo(word: str) -> bool:
+    """Whether a word is a long legal form mistyped ('LIMIETD', 'CFORPORATION', 'CMOPANY')."""
+    # Cheap first: a slip seldom changes both the first letter and the two after it.
+    if len(word) < 6 or not (word[0] in _LONG_TYPO_FIRST or word[1:3] in _LONG_TYPO_NEXT):
+        return False
+    return any(
+        OSA.distance(f, word, score_cutoff=2) <= (2 if len(f) >= 9 else 1)
+        for f in _LONG_TYPO_BY_LENGTH.get(len(word), ())
+    )
+
+
+_LONG_TYPO_FIRST = frozenset(f[0] for f in _LONG_TYPO_FORMS)
+_LONG_TYPO_NEXT = frozenset(f[1:3] for f in _LONG_TYPO_FORMS)
+
+
+# Legal forms that are not also ordinary words.
+_PLAIN_FORMS = frozenset(f for f in LEGAL_FORMS if f not in ("AND", "THE", "UND", "ET"))
+# Compound legal forms, typed as a unit: (first half, second half).
+_COMPOUND_FORMS = (
+    ("PVT", "LTD"), ("PTE", "LTD"), ("PTY", "LTD"), ("CO", "LTD"), ("SDN", "BHD"), ("SP", "ZOO"),
+    ("CO", "KG"), ("GMBH", "CO"), ("CO", "INC"), ("CO", "LLC"), ("LTD", "STI"),
+)  # fmt: skip
+_FIRST_HALVES: dict[str, tuple[str, ...]] = {}
+_SECOND_HALVES: dict[str, tuple[str, ...]] = {}
+for _a, _b in _COMPOUND_FORMS:
+    _FIRST_HALVES[_b] = (*_FIRST_HALVES.get(_b, ()), _a)
+    _SECOND_HALVES[_a] = (*_SECOND_HALVES.get(_a, ()), _b)
+_HALVES = frozenset(_FIRST_HALVES) | frozenset(_SECOND_HALVES)
+
+
+def _mistyped_beside_forms(words: list[str]) -> list[str]:
+    """Words read as the half of a compound legal form they are one typo from, when the other half
+    stands beside them: 'PVT LTD', 'SDN BHD' are typed as a unit, and a slip in one half
+    ('VPT.LTD', 'uSdn.Bhd') is still the form. Alone, a word one letter off a short form is as
+    often a name ('SARA LLC', 'INCA LTD'), so only these pairs are read so."""
+    if _HALVES.isdisjoint(words):
+        return words
+    out = list(words)
+    n = len(words)
+    for i, w in enumerate(words):
+        if len(w) < 3 or w in LEGAL_FORMS:
+            continue
+        halves = (_FIRST_HALVES.get(words[i + 1], ()) if i + 1 < n else ()) + (
+            _SECOND_HALVES.get(words[i - 1], ()) if i > 0 else ()
+        )
+        for f in halves:
+            if len(f) >= 3 and OSA.distance(f, w, score_cutoff=1) <= 1:
+                out[i] = f
+                break
+    return out
+
+
+_FORM_STARTS = frozenset(f[:3] for f in _PLAIN_FORMS if len(f) >= 3)
+
+
+# Two-letter forms, glued to a word: left to the scorer, which knows the listed word they would leave
+# ('SHIPPINGCO' ~ 'SHIPPING'), unless that word is a trade word with a slip in it ('ManuhacturingOY'),
+# which the scorer cannot see as a prefix.
+_SHORT_FORMS = frozenset(f for f in _PLAIN_FORMS if len(f) == 2)
+_GENERIC_NEAR = frozenset(
+    v for w in GENERIC_WORDS if len(w) >= 5 for v in (w, *(w[:i] + w[i + 1 :] for i in range(len(w))))
+)
+
+
+def _near_generic(word: str) -> bool:
+    """Whether a word is a trade word of five letters or more with one slip: a letter dropped,
+    added, changed or two swapped ('MANUHACTURING', 'GLOBLA'); found by deletions, no loop over
+    the trade words."""
+    if len(word) < 5:
+        return False
+    if word in _GENERIC_NEAR:
+        return True
+    return any(word[:i] + word[i + 1 :] in _GENERIC_NEAR for i in range(len(word)))
+
+
+_FORMS_BY_LENGTH = {  # legal forms of three letters or more, within a letter of each length
+    n: tuple(f for f in _PLAIN_FORMS if len(f) >= 3 and abs(len(f) - n) <= 1) for n in range(3, 7)
+}
+
+
+def _two_forms(word: str) -> bool:
+    """Whether a word is two legal forms written together ('COMPANYCO', 'OOOPTY', 'FZESAS'): six
+    letters or more, the first form three or more ('SASCO', 'ABAS' are names)."""
+    n = len(word)
+    if n < 6 or word[:3] not in _FORM_STARTS or word in LEGAL_FORMS:
+        return False
+    return any(word[:i] in _PLAIN_FORMS and word[i:] in _PLAIN_FORMS for i in range(3, n - 1))
+
+
+def _strip_legal_forms(words: list[str], dotted: str | None = None) -> tuple[list[str], list[str]]:
+    """Words without legal forms: listed ones, spelled-out ones (rigour), glued or mistyped ones.
+    `dotted` is the last word when it was written with dots between its letters ('S.p.h.')."""
     dropped: list[str] = []
     words = _split_glued_generic(words)
+    if len(words) > 1:
+        words = _mistyped_beside_forms(words)
     if len(words) > 1:
         text = " ".join(words)
         stripped = remove_org_types(text.lower()).upper().split()
@@ -245,16 +376,12 @@ def _strip_legal_forms(words: list[str]) -> tuple[list[str], list[str]]:
         return words, []
     words = kept_words
     if len(words) > 1:
-        kept_words = [words[0]]
-        for w in words[1:]:
-            if len(w) >= 6 and any(
-                OSA.distance(f, w, score_cutoff=2) <= (2 if len(f) >= 9 else 1)
-                for f in _LONG_TYPO_BY_LENGTH.get(len(w), ())
-            ):
-                dropped.append(w)  # CFORPORATION, LIMIETD
-            else:
-                kept_words.append(w)
-        words = kept_words
+        # Anywhere, the first word too: with the words reordered ('Cmopany Vijay Shipping') or in
+        # languages that put the form first. At least one word stays.
+        kept_words = [w for w in words if not _long_typo(w)]
+        if kept_words and len(kept_words) < len(words):
+            dropped.extend(w for w in words if _long_typo(w))  # CFORPORATION, LIMIETD, LIITED
+            words = kept_words
     if len(words) > 1:
         last = words[-1]
         if len(last) >= 3 and not last.isdigit():
@@ -264,26 +391,47 @@ def _strip_legal_forms(words: list[str]) -> tuple[list[str], list[str]]:
                     words = words[:-1]
                     break
     if len(words) > 1:
-        last = words[-1]  # a form with a letter slipped in: 'FZOCO', 'SIAS', 'KIG'
-        if 3 <= len(last) <= 6 and last not in GENERIC_WORDS and not last.isdigit():
+        last = words[-1]  # a form with a letter slipped in: 'FZOCO', 'SIAS', 'LLLC'
+        # Not a two-letter form with one slipped in: most such words are words ('SEA', 'CEO',
+        # 'PET'), which a 'North Sea' or a 'Kim Seo' would lose.
+        if 4 <= len(last) <= 6 and last not in GENERIC_WORDS and not last.isdigit():
             for i in range(1, len(last)):
                 if last[:i] + last[i + 1 :] in LEGAL_FORMS:
                     dropped.append(last)
                     words = words[:-1]
                     break
+    # Letters written with dots are an abbreviation, not a name: one slip from a legal form
+    # ('S.p.h.', 'S.R.rL.'), it is that form, though 'SEA' or 'SEO' would be words.
+    if (
+        len(words) > 1
+        and words[-1] == dotted
+        and 3 <= len(dotted) <= 6
+        and any(OSA.distance(f, dotted, score_cutoff=1) <= 1 for f in _FORMS_BY_LENGTH.get(len(dotted), ()))
+    ):
+        dropped.append(dotted)
+        words = words[:-1]
     out = []
     for word in words:
         while True:  # COMPANYLTDA: LTDA, then COMPANY
             form = _glued_form(word)
             if not form:
                 break
+            if len(words) > 1 and _long_typo(word):  # CORPVRATION, not CORP + VRATION
+                dropped.append(word)
+                word = ""
+                break
             dropped.append(form[1])
             word = form[0]
         if word in LEGAL_FORMS and len(word) >= 3:
             dropped.append(word)
             word = ""
+        elif len(word) >= 7 and word[-2:] in _SHORT_FORMS and _near_generic(word[:-2]):
+            dropped.append(word[-2:])  # ENTERPRISESAB with a slip: 'ManuhacturingOY', 'GloblaPT'
+            word = word[:-2]
         if word:
             out.append(word)
+    if len(out) > 1 and _two_forms(out[-1]):  # 'CompanyCo.', 'OooPty.Ltd', 'fzeSAS'
+        dropped.append(out.pop())
     if len(out) > 2 and min(len(out[-2]), len(out[-1])) <= 2 and len(out[-2] + out[-1]) <= 5:
         tail = out[-2] + out[-1]  # 'S.pA.' read as 'S PA', 'S.mA.' as 'S MA', 'dB.V.' as 'DB V'
         if tail in LEGAL_FORMS or any(tail[:i] + tail[i + 1 :] in LEGAL_FORMS for i in range(len(tail))):
@@ -396,6 +544,38 @@ def _split_glued_generic(words: list[str]) -> list[str]:
     return out
 
 
+# Arabic names of the form 'Abd al-X' (servant of X) are written as two or three words or as one, with
+# whatever vowel the clerk hears in the article: 'Abd al-Nasir', 'Abdel Nasser', 'Abdul Nasir',
+# 'Abdulnasser', 'Abd an-Nasir' (the article assimilated to a sun letter: 'Abdurrahman'). All are read
+# as 'ABD' (a particle) and the name, so that only the name is compared; 'Abdullah' (Abd Allah) is
+# 'ABD ALLAH' however it is written.
+_ABD_WORDS = frozenset(["ABD", "ABDEL", "ABDUL", "ABDAL", "ABDOL", "ABDOUL", "ABDIL"])
+_ABD_ALLAH = re.compile(r"ABD(?:[AEIOU]|OU)?LL?AH?")
+_ABD_GLUED = re.compile(r"ABD(?:[AEIOU]|OU)L([A-Z]{4,})")  # not ABDOULAYE
+_ABD_SUN = re.compile(r"ABD[UE]([TDRZSN])\1([A-Z]{2,})")
+
+
+def _abd_names(words: list[str]) -> list[str]:
+    """'ABDEL NASSER', 'ABD AL NASIR', 'ABDULNASSER', 'ABDUNNASIR' -> 'ABD NASSER' (see above)."""
+    out: list[str] = []
+    i, n = 0, len(words)
+    while i < n:
+        w = words[i]
+        if w in _ABD_WORDS and i + 1 < n:
+            i += 1
+            if words[i] == "AL" and i + 1 < n:  # ABD AL NASIR
+                i += 1
+            out += ["ABD", words[i]]
+        elif _ABD_ALLAH.fullmatch(w):
+            out += ["ABD", "ALLAH"]
+        elif m := _ABD_GLUED.fullmatch(w) or _ABD_SUN.fullmatch(w):
+            out += ["ABD", "".join(m.groups())]
+        else:
+            out.append(w)
+        i += 1
+    return out
+
+
 _HAS_DIGIT = re.compile(r"[0-9]")
 
 
@@ -442,8 +622,18 @@ def prepare(text: str, *, filed: bool = False, city: str | None = None) -> Prepa
     """Prepare a listed name (filed=False) or a filed one (filed=True, with the party's city)."""
     normal, latin = _latin(text)
     raw = normal.split()
-    words, dropped = _strip_legal_forms(raw)
+    dotted = None
+    if text.count(".") >= 2:  # the last word written with dots in it: an abbreviation
+        last = text.rsplit(None, 1)[-1]
+        if last.count(".") >= 2:
+            dotted = normalise_text(last)
+    words, dropped = _strip_legal_forms(raw, dotted)
     words = [_ABBREVIATIONS.get(w, w) for w in words]
+    if "ABD" in normal:
+        words = _abd_names(words)
+    arabic = not _ARABIC_PARTICLES.isdisjoint(words)
+    if arabic:
+        words = _split_articles(words)
     optional = [False] * len(words)
     if filed:
         city_words = frozenset(normalise_text(city).split()) if city else frozenset()
@@ -461,7 +651,7 @@ def prepare(text: str, *, filed: bool = False, city: str | None = None) -> Prepa
     return PreparedName(
         text=text,
         words=tuple(words),
-        keys=tuple(word_key(w) for w in words),
+        keys=tuple(map(arabic_key if arabic else word_key, words)),
         weights=weights,
         optional=tuple(optional),
         generic=tuple(generic),
