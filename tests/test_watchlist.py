@@ -692,3 +692,25 @@ def test_a_dotted_abbreviation_at_the_end_one_slip_from_a_legal_form_is_the_form
     assert prepare("Sherai Port Trading S.R.rL.").words == ("SHERAI", "PORT", "TRADING")
     assert prepare("Finai Jin Sea").words == ("FINAI", "JIN", "SEA")  # undotted, a word
     assert prepare("Sara Morgan S.A.").words == ("SARA", "MORGAN")  # only the dotted word itself
+
+
+def test_a_word_two_typos_from_its_listed_word_is_found_though_one_typo_from_another() -> None:
+    # 'SPAHIRE' is one slip from the listed SPAHIRO and two from SAPPHIRE: the index must still
+    # look two slips away, or the name holding SAPPHIRE is never scored.
+    wl = WatchList.from_entries(
+        [
+            WatchListEntry("S1", "Bunezo Sapphire Khunepopou Instruments", (), "CN", None, "L", "DNL"),
+            WatchListEntry("S2", "Spahiro Holdings", (), "CN", None, "L", "DNL"),
+            *(
+                WatchListEntry(f"N{i}", f"Bunezo Trading {i:03d}", (), "CN", None, "L", "RFS")
+                for i in range(40)
+            ),
+            *(
+                WatchListEntry(f"K{i}", f"Khunepopou Metals {i:03d}", (), "CN", None, "L", "RFS")
+                for i in range(40)
+            ),
+        ]
+    )
+    hits = wl.screen_name("Instruments Bunezo Khunepopou Spahire")
+    assert ids(hits)[:1] == ["S1"], [h.explain() for h in hits]
+    assert "SPAHIRE~SAPPHIRE" in hits[0].explain()

@@ -21,7 +21,13 @@ import numpy as np
 from rapidfuzz.distance import Indel
 
 from acid_processor.assessment.watchlist.names import PreparedName, abbreviates_generic, word_key
-from acid_processor.assessment.watchlist.scorer import INITIAL, MIN_WORD_SIMILARITY, ONE_TYPO, one_typo
+from acid_processor.assessment.watchlist.scorer import (
+    INITIAL,
+    MIN_WORD_SIMILARITY,
+    ONE_TYPO,
+    SAME_KEY,
+    one_typo,
+)
 
 __all__ = ["NameIndex"]
 
@@ -30,6 +36,7 @@ MIN_TWO_TYPOS = 6  # listed keys this long are also indexed by their two-deletio
 MIN_PIECE = 4  # the shortest word looked for inside a filed word written with another
 MIN_EXACT_PIECE = 3  # ... when it is found there as listed
 MAX_CANDIDATES = 32  # scored per query, best bounds first
+SAME_KEY_SIMILARITY = SAME_KEY  # a filed word this near a listed one needs no second look
 INITIAL_PARTNER = 10.0  # the longest given name an initial is credited with standing for
 _ratio = Indel.normalized_similarity
 
@@ -179,12 +186,15 @@ class NameIndex:
 
     def _near(self, key: str, word: str) -> tuple[tuple[int, float], ...]:
         """Listed keys about one edit from a filed word or its key, with their similarity; for a
-        word with none, the ones two deletions away (two typos, or two letters too many)."""
+        word not on the list as written or by its key, also the ones two deletions away (two typos,
+        or two letters too many). A word one typo from some listed word may be two from the one it
+        stands for ('SPAHIRE': SAPPHIRE, though SPAHIRO is nearer), and the candidate bound reads
+        a name missing from a word's neighbours as not matching that word at all."""
         # (The look-ups run in C: map over the variants, one set update with every hit.)
         kids: set[int] = set()
         kids.update(*filter(None, map(self._variants.get, _deletions(key) | _deletions(word))))
         out = self._similar(key, word, kids)
-        if not any(s >= 0.8 for _, s in out) and len(key) >= 5:
+        if not any(s >= SAME_KEY_SIMILARITY for _, s in out) and len(key) >= 5:
             variants = _two_deletions(key) | _two_deletions(word) if key != word else _two_deletions(key)
             kids.update(*filter(None, map(self._variants12.get, variants)))
             out = self._similar(key, word, kids)
