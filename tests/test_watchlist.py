@@ -714,3 +714,12 @@ def test_a_word_two_typos_from_its_listed_word_is_found_though_one_typo_from_ano
     hits = wl.screen_name("Instruments Bunezo Khunepopou Spahire")
     assert ids(hits)[:1] == ["S1"], [h.explain() for h in hits]
     assert "SPAHIRE~SAPPHIRE" in hits[0].explain()
+
+
+def test_a_filed_word_two_letters_short_of_the_listed_word_is_found() -> None:
+    wl = WatchList.from_entries(
+        [WatchListEntry("T1", "Trans Triabribone Prom Corporation", (), "RU", None, "L", "DNL")]
+    )
+    hits = wl.screen_name("Prom Trans Corporation Trabrbone")
+    assert ids(hits) == ["T1"], [h.explain() for h in hits]
+    assert "TRABRBONE~TRIABRIBONE" in hits[0].explain()

@@ -195,7 +195,9 @@ class NameIndex:
         kids.update(*filter(None, map(self._variants.get, _deletions(key) | _deletions(word))))
         out = self._similar(key, word, kids)
         if not any(s >= SAME_KEY_SIMILARITY for _, s in out) and len(key) >= 5:
+            # The word itself too: a listed word with two letters more ('TRIABRIBONE' filed 'TRABRBONE').
             variants = _two_deletions(key) | _two_deletions(word) if key != word else _two_deletions(key)
+            variants.update((key, word))
             kids.update(*filter(None, map(self._variants12.get, variants)))
             out = self._similar(key, word, kids)
         return out
