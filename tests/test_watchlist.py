@@ -723,3 +723,27 @@ def test_a_filed_word_two_letters_short_of_the_listed_word_is_found() -> None:
     hits = wl.screen_name("Prom Trans Corporation Trabrbone")
     assert ids(hits) == ["T1"], [h.explain() for h in hits]
     assert "TRABRBONE~TRIABRIBONE" in hits[0].explain()
+
+
+def test_a_last_word_one_letter_from_a_short_form_counts_only_when_the_other_side_has_it() -> None:
+    assert prepare("Vasiliev Lida").optional == (False, True)  # LTDA mistyped, or a name
+    wl = WatchList.from_entries(
+        [
+            WatchListEntry("L1", "Linda Vasiliev", (), "RU", None, "L", "DNL", kind="person"),
+            WatchListEntry("L2", "Velmora Trading", (), "AE", None, "L", "DNL"),
+        ]
+    )
+    assert ids(wl.screen_name("Vasiliev Lida")) == ["L1"]  # LIDA~LINDA counts
+    assert ids(wl.screen_name("Velmora Trading Ltdd")) == ["L2"]  # LTDD matches nothing, costs nothing
+
+
+def test_a_filed_word_whose_key_is_another_listed_word_may_still_be_a_trade_word_mistyped() -> None:
+    # 'MIINNG' folds to MING, a listed name's word; as written it is MINING with two letters swapped.
+    wl = WatchList.from_entries(
+        [
+            WatchListEntry("M1", "Putiax Raso Mining A.Ş.", (), "TR", None, "L", "DNL"),
+            *(WatchListEntry(f"C{i}", f"Ming Putiax {i:03d}", (), "CN", None, "L", "RFS") for i in range(5)),
+        ]
+    )
+    hits = wl.screen_name("Raso A.Ş. Putiax Miinng")
+    assert ids(hits)[:1] == ["M1"], [h.explain() for h in hits]

@@ -146,6 +146,7 @@ class NameIndex:
             dtype=np.float32,
         )
         self.near = lru_cache(maxsize=50_000)(self._near)
+        self._generic_near = lru_cache(maxsize=20_000)(self._generic_similarity)
         self._filed_block = lru_cache(maxsize=20_000)(self._make_block)  # of other keys: bounded
         # Every listed word's neighbourhood, looked up once here rather than on a filing's time.
         self._listed_blocks: dict[str, _WordBlock] = {
@@ -156,7 +157,13 @@ class NameIndex:
     def clear_caches(self) -> None:
         """Forget the neighbourhoods of filed words not on the list (benchmarks measure them cold)."""
         self.near.cache_clear()
+        self._generic_near.cache_clear()
         self._filed_block.cache_clear()
+
+    def _generic_similarity(self, word: str) -> float:
+        """How near a filed word as written is to a listed generic word (0 when none is one slip away)."""
+        kids = {k for v in _deletions(word) for k in self._variants.get(v, ()) if k in self._generic}
+        return max((s for _, s in self._similar(word, word, kids)), default=0.0)
 
     def _word_block(self, key: str, word: str) -> _WordBlock:
         block = self._listed_blocks.get(key)
@@ -242,8 +249,9 @@ class NameIndex:
             if not ((g and not all_generic) or o)
         ]
         maybe_generic = 0.0
-        # An initial ('D. SOROKIN', 'IV PETROV') may stand for any listed word with its letter, which
-        # no key finds: it is credited as if it stood for a long one.
+        # Listed words matched that no look-up finds (below, also the partners of optional words). An
+        # initial ('D. SOROKIN', 'IV PETROV') may stand for any listed word with its letter: it is
+        # credited as if it stood for a long one.
         initials = sum(
             INITIAL * (w + INITIAL_PARTNER)
             for w, word in zip(query.weights, query.words, strict=True)
@@ -254,10 +262,19 @@ class NameIndex:
         # ... and what matching them adds to the denominator: a matched generic word counts in full
         # there instead of a quarter, a matched optional word counts where it did not count at all.
         free_denominator = free - query.generic_weight / 4
+        # The listed word an optional filed word matches ('LIDA' for LINDA) is a required one of its
+        # name, which no look-up credits: credited here, as long as the filed word.
+        initials += free - query.generic_weight
         for key, word, weight in pending:
             block = self._word_block(key, word)
             short = abbreviates_generic(word)  # SUPPL, CMPTS: a generic word cut short
-            if (block.best_generic >= 0.8 and block.best_generic > block.best_other) or (
+            best_generic = block.best_generic
+            kid = self._key_id.get(key)
+            if kid is not None and self._raw[kid] != word:
+                # A listed key, but spelled otherwise: its folding may hide a generic word one slip
+                # away ('MIINNG' folds to MING, a listed name; as written it is MINING mistyped).
+                best_generic = max(best_generic, self._generic_near(word))
+            if (best_generic >= 0.8 and best_generic > block.best_other) or (
                 short and block.best_other < 0.8
             ):
                 free += 2 * weight  # TRADNIG, SUPPL: a generic word mistyped or cut short
@@ -265,7 +282,7 @@ class NameIndex:
             if short:  # PETROL: PETROLEUM cut short, or PETROV mistyped
                 maybe_generic += 2 * weight
             # It may also be a listed generic word (SYSTSEMS ~ SYSTEMS), whose names are not looked up.
-            maybe_generic += block.best_generic * weight
+            maybe_generic += best_generic * weight
             lists: list[tuple[np.ndarray, np.ndarray | float]] = []
             if len(block.nids):
                 lists.append((block.nids, block.sims * weight + block.listed))

@@ -350,9 +350,13 @@ def _two_forms(word: str) -> bool:
     return any(word[:i] in _PLAIN_FORMS and word[i:] in _PLAIN_FORMS for i in range(3, n - 1))
 
 
-def _strip_legal_forms(words: list[str], dotted: str | None = None) -> tuple[list[str], list[str]]:
+def _strip_legal_forms(
+    words: list[str], dotted: str | None = None
+) -> tuple[list[str], list[str], str | None]:
     """Words without legal forms: listed ones, spelled-out ones (rigour), glued or mistyped ones.
-    `dotted` is the last word when it was written with dots between its letters ('S.p.h.')."""
+    `dotted` is the last word when it was written with dots between its letters ('S.p.h.'). Also
+    the last word when it may be a short form mistyped or a name ('LTDD', 'LIDA'): kept, optional."""
+    maybe_form: str | None = None
     dropped: list[str] = []
     words = _split_glued_generic(words)
     if len(words) > 1:
@@ -373,7 +377,7 @@ def _strip_legal_forms(words: list[str], dotted: str | None = None) -> tuple[lis
     kept_words = [w for w, f in zip(words, spelled, strict=True) if not f]
     dropped.extend(w for w, f in zip(words, spelled, strict=True) if f)
     if not kept_words:
-        return words, []
+        return words, [], maybe_form
     words = kept_words
     if len(words) > 1:
         # Anywhere, the first word too: with the words reordered ('Cmopany Vijay Shipping') or in
@@ -387,8 +391,9 @@ def _strip_legal_forms(words: list[str], dotted: str | None = None) -> tuple[lis
         if len(last) >= 3 and not last.isdigit():
             for form in _TYPO_FORMS:
                 if abs(len(form) - len(last)) <= 1 and OSA.distance(form, last, score_cutoff=1) <= 1:
-                    dropped.append(last)
-                    words = words[:-1]
+                    # Kept, but optional: 'LTDD' is a form mistyped, 'LIDA' and 'SARA' are names
+                    # one letter from LTDA and SARL, which count when the other side has them.
+                    maybe_form = last
                     break
     if len(words) > 1:
         last = words[-1]  # a form with a letter slipped in: 'FZOCO', 'SIAS', 'LLLC'
@@ -437,7 +442,7 @@ def _strip_legal_forms(words: list[str], dotted: str | None = None) -> tuple[lis
         if tail in LEGAL_FORMS or any(tail[:i] + tail[i + 1 :] in LEGAL_FORMS for i in range(len(tail))):
             dropped.append(tail)
             out = out[:-2]
-    return out, dropped
+    return out, dropped, maybe_form
 
 
 # Words of legal forms spelled out that rigour's table may miss in one romanisation or another
@@ -627,7 +632,7 @@ def prepare(text: str, *, filed: bool = False, city: str | None = None) -> Prepa
         last = text.rsplit(None, 1)[-1]
         if last.count(".") >= 2:
             dotted = normalise_text(last)
-    words, dropped = _strip_legal_forms(raw, dotted)
+    words, dropped, maybe_form = _strip_legal_forms(raw, dotted)
     words = [_ABBREVIATIONS.get(w, w) for w in words]
     if "ABD" in normal:
         words = _abd_names(words)
@@ -642,6 +647,8 @@ def prepare(text: str, *, filed: bool = False, city: str | None = None) -> Prepa
             optional[i] = True
     elif len(words) > 2:
         optional = [bool(_PATRONYMIC.search(w)) and i > 0 for i, w in enumerate(words)]
+    if maybe_form is not None and words and words[-1] == maybe_form and len(words) > 1:
+        optional[-1] = True  # 'LIDA': LTDA mistyped, or a name (see _strip_legal_forms)
     generic = [w in GENERIC_WORDS for w in words]
     if all(generic):  # a name made of generic words: they are what it is
         generic = [False] * len(words)
