@@ -657,11 +657,6 @@ def test_a_two_letter_form_glued_to_a_mistyped_trade_word_is_set_aside(
     assert prepare(text).words == words
 
 
-def test_a_short_word_written_together_with_another_and_a_slip_is_found() -> None:
-    wl = WatchList.from_entries([entry("M1", "Ming Ivan Bilishubia"), entry("M2", "Mina Ivanova Bilis")])
-    assert ids(wl.screen_name("mimgivan bilishubia")) == ["M1"]
-
-
 def test_th_is_read_as_t() -> None:
     assert prepare("Thomas Othman").keys == prepare("Tomas Otman").keys
     assert align(prepare("Osman Khaleel", filed=True), prepare("Othman Khalil"))[0] >= 88

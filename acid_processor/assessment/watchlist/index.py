@@ -293,7 +293,7 @@ class NameIndex:
             split = self._joined.get(key)  # filed together, listed apart
             if split is not None:
                 lists.append((split, 2.0 * weight))
-            if block.best_other < 0.8 and len(key) >= MIN_EXACT_PIECE + MIN_PIECE:
+            if block.best_other < 0.8 and len(key) >= 2 * MIN_PIECE + 1:
                 pieces = self._pieces(key)  # IVANNOVGHRU: IVAN + NOVGHRU, maybe with a typo
                 if pieces:  # every listed key near a piece: the nearest may be another word
                     for piece in pieces:
