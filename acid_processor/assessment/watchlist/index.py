@@ -201,9 +201,14 @@ class NameIndex:
         kids: set[int] = set()
         kids.update(*filter(None, map(self._variants.get, _deletions(key) | _deletions(word))))
         out = self._similar(key, word, kids)
-        if not any(s >= SAME_KEY_SIMILARITY for _, s in out) and len(key) >= 5:
+        best = max((s for _, s in out), default=0.0)
+        if best < SAME_KEY_SIMILARITY and len(key) >= 5:
             # The word itself too: a listed word with two letters more ('TRIABRIBONE' filed 'TRABRBONE').
-            variants = _two_deletions(key) | _two_deletions(word) if key != word else _two_deletions(key)
+            # As written as well as by its key only when nothing was near: else the key will do.
+            if key != word and best < 0.8:
+                variants = _two_deletions(key) | _two_deletions(word)
+            else:
+                variants = _two_deletions(key)
             variants.update((key, word))
             kids.update(*filter(None, map(self._variants12.get, variants)))
             out = self._similar(key, word, kids)
