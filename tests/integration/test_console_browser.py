@@ -185,8 +185,27 @@ def login(driver: Any, base: str, who: tuple[str, str]) -> None:
     driver.get(base + "/login")
     driver.find_element(By.ID, "username").send_keys(who[0])
     driver.find_element(By.ID, "password").send_keys(who[1])
-    driver.find_element(By.ID, "login").click()
+    follow(driver, driver.find_element(By.ID, "login"))  # the password check is a slow scrypt
     assert driver.find_element(By.CSS_SELECTOR, ".who .user").text == who[0]
+
+
+def follow(driver: Any, element: Any) -> None:
+    """Click a link or a form's button and wait until the next page has replaced this one: the
+    click returns before the navigation ends, and the tests look for elements once, not in a loop."""
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.common.by import By
+
+    page = driver.find_element(By.TAG_NAME, "html")
+    element.click()
+
+    def gone() -> bool:
+        try:
+            page.is_enabled()
+        except StaleElementReferenceException:
+            return driver.execute_script("return document.readyState") == "complete"
+        return False
+
+    wait_for("the next page", gone, 15)
 
 
 def wait_for(what: str, check: Any, timeout: float) -> Any:
@@ -225,7 +244,7 @@ def test_an_officer_and_a_viewer_use_the_console_in_a_real_browser(served, brows
     assert d.find_elements(By.CSS_SELECTOR, "svg.chart polyline, svg.chart rect")
     shot(d, "1-operations")
 
-    d.find_element(By.LINK_TEXT, "Referrals").click()
+    follow(d, d.find_element(By.LINK_TEXT, "Referrals"))
     rows = d.find_elements(By.CSS_SELECTOR, "#worklist tbody tr")
     first = rows[0]
     assert first.get_attribute("data-consignment") == k.departed and "row-departed" in first.get_attribute(
@@ -246,7 +265,7 @@ def test_an_officer_and_a_viewer_use_the_console_in_a_real_browser(served, brows
     if os.environ.get("ACID_CONSOLE_DOCS_SCREENSHOT") == "1":
         shutil.copy(worklist, ROOT / "docs" / "console-worklist.png")
 
-    grounded[0].find_element(By.LINK_TEXT, k.dnl).click()
+    follow(d, grounded[0].find_element(By.LINK_TEXT, k.dnl))
     evidence = d.find_element(By.CSS_SELECTOR, "table.evidence").text
     assert "WL-SCREEN" in evidence and "consignee.name" in evidence and "VELMORA TRADING FZE" in evidence
     assert "DEMO-DENIED-PARTIES:DEMO-0001" in evidence and "95.00" in evidence
@@ -255,7 +274,7 @@ def test_an_officer_and_a_viewer_use_the_console_in_a_real_browser(served, brows
     shot(d, "3-consignment-dnl")
 
     d.find_element(By.ID, "note").send_keys("Namesake of the listed party: verified with the trade register.")
-    d.find_element(By.ID, "release").click()
+    follow(d, d.find_element(By.ID, "release"))
     assert "Release applied and audited" in d.find_element(By.CSS_SELECTOR, ".flash").text
     audit = d.find_element(By.CSS_SELECTOR, "#officer-actions tbody tr").text
     assert "alice" in audit and "release" in audit and "verified with the trade register" in audit
@@ -290,10 +309,10 @@ def test_an_officer_and_a_viewer_use_the_console_in_a_real_browser(served, brows
     d.get(s.base + "/dead-letters?reason=XML_EMPTY")
     assert all("XML_EMPTY" in r.text for r in d.find_elements(By.CSS_SELECTOR, "#dead-letters tbody tr"))
     shot(d, "5-dead-letters")
-    d.find_element(By.ID, "replay-reason").click()
+    follow(d, d.find_element(By.ID, "replay-reason"))
     assert "Replay every dead letter with reason XML_EMPTY?" in d.find_element(By.TAG_NAME, "h1").text
     shot(d, "6-dead-letters-replay-confirm")
-    d.find_element(By.ID, "confirm-replay").click()
+    follow(d, d.find_element(By.ID, "confirm-replay"))
     assert "Replayed 1 message(s)" in d.find_element(By.CSS_SELECTOR, ".flash").text
     wait_for("the replayed message on the filings queue", lambda: h.depth(h.topology.filings_queue) == 1, 10)
     assert h.depth(h.topology.dead_letter_queue) == 0
@@ -309,7 +328,7 @@ def test_an_officer_and_a_viewer_use_the_console_in_a_real_browser(served, brows
     # --- policy: try the test rule set over the stored filings
     d.get(s.base + "/policy")
     d.find_element(By.NAME, "rules").send_keys(str(FIXTURES / "policy-test"))
-    d.find_element(By.ID, "try").click()
+    follow(d, d.find_element(By.ID, "try"))
     assert "would move" in d.find_element(By.ID, "report").text
     shot(d, "8-policy-try")
     d.get(s.base + "/audit")
@@ -334,7 +353,7 @@ def test_an_officer_and_a_viewer_use_the_console_in_a_real_browser(served, brows
     print(f"new decision shown after {time.monotonic() - started:.1f}s (refresh every {REFRESH_S}s)")
 
     # --- a viewer: sees, is refused the action
-    d.find_element(By.CSS_SELECTOR, ".who button").click()
+    follow(d, d.find_element(By.CSS_SELECTOR, ".who button"))
     login(d, s.base, VIEWER)
     d.get(s.base + f"/consignments/{k.rfs}")
     assert d.find_elements(By.ID, "viewer-note") and not d.find_elements(By.ID, "act-form")
