@@ -1,14 +1,16 @@
 """Candidate search over 100,000+ listed names in microseconds, for the word-aligning scorer.
 
 Built once at start. Every listed word's key (see `names.word_key`) leads to the names holding it,
-and so do its one-deletion variants (SymSpell-style: a filed word one typo away shares a variant with
-the listed word), and every two of its words written together ('MERDEKATRUST'). A query looks up
-its words' near keys, rarest first; the names holding them are the candidates, and every filed
-word's best possible contribution to each candidate is found by binary search in its sorted postings
-(numpy, no Python loop per name); a candidate whose bound cannot reach the cut-off is never scored.
-Looking stops when the words not yet looked up could not carry a name to the cut-off on their own:
-a name sharing none of the looked-up words is then too far from the query. Generic words (TRADING)
-lead nowhere unless a name has nothing else; they are counted as if they matched.
+and so do its one- and two-deletion variants (SymSpell-style: a filed word one or two typos away
+shares a variant with the listed word; a filed word not on the list as written or by its key is
+looked up two typos away), and every two of its words written together ('MERDEKATRUST'). A query
+looks up its words' near keys, rarest first; the names holding them are the candidates, and every
+filed word's best possible contribution to each candidate is found by binary search in its sorted
+postings (numpy, no Python loop per name); a candidate whose bound cannot reach the cut-off is never
+scored. Looking stops when the words not yet looked up could not carry a name to the cut-off on
+their own: a name sharing none of the looked-up words is then too far from the query. Generic words
+(TRADING) lead nowhere unless a name has nothing else; they are counted as if they matched, and so
+are initials and optional words, whose listed partners no key finds.
 """
 
 from __future__ import annotations
@@ -254,10 +256,10 @@ class NameIndex:
             if not ((g and not all_generic) or o)
         ]
         maybe_generic = 0.0
-        # Listed words matched that no look-up finds (below, also the partners of optional words). An
-        # initial ('D. SOROKIN', 'IV PETROV') may stand for any listed word with its letter: it is
-        # credited as if it stood for a long one.
-        initials = sum(
+        # Listed words matched that no look-up finds, credited to every name: the words initials
+        # stand for (and, below, the partners of optional words). An initial ('D. SOROKIN',
+        # 'IV PETROV') may stand for any listed word with its letter: credited as a long one.
+        unseen = sum(
             INITIAL * (w + INITIAL_PARTNER)
             for w, word in zip(query.weights, query.words, strict=True)
             if len(word) == 1 or word in query.initials
@@ -269,7 +271,7 @@ class NameIndex:
         free_denominator = free - query.generic_weight / 4
         # The listed word an optional filed word matches ('LIDA' for LINDA) is a required one of its
         # name, which no look-up credits: credited here, as long as the filed word.
-        initials += free - query.generic_weight
+        unseen += free - query.generic_weight
         for key, word, weight in pending:
             block = self._word_block(key, word)
             short = abbreviates_generic(word)  # SUPPL, CMPTS: a generic word cut short
@@ -322,7 +324,7 @@ class NameIndex:
             # the other words only add to the names already found.
             # (Its generic and optional words matched by the filed ones count on both sides.)
             matched_free = free + maybe_generic
-            if sources and (2 * remaining + 2 * matched_free + initials) < cut * (
+            if sources and (2 * remaining + 2 * matched_free + unseen) < cut * (
                 required + remaining + free_denominator + 0.75 * matched_free
             ):
                 break
@@ -349,7 +351,7 @@ class NameIndex:
         denominator = required + free_denominator + self._required[ids] + 0.75 * listed_free
         if optimistic:
             keep = (
-                found_weight + optimistic + free + maybe_generic + initials + listed_free
+                found_weight + optimistic + free + maybe_generic + unseen + listed_free
             ) >= cut * denominator
             ids, found_weight = ids[keep], found_weight[keep]
             listed_free, denominator = listed_free[keep], denominator[keep]
@@ -357,7 +359,7 @@ class NameIndex:
                 for postings, value in lists:
                     found_weight += _contribution(postings, value, ids)
         # Generic and optional listed words can only be matched by the filed ones.
-        bound = (found_weight + free + maybe_generic + initials + listed_free) / denominator
+        bound = (found_weight + free + maybe_generic + unseen + listed_free) / denominator
         keep = bound >= cut
         found = ids[keep]
         if len(found) > MAX_CANDIDATES:
