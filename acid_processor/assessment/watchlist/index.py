@@ -182,9 +182,10 @@ class NameIndex:
         if not parts:
             empty = np.empty(0, dtype=np.float32)
             return _WordBlock(np.empty(0, dtype=np.int32), empty, empty, best_generic, best_other)
-        nids = np.concatenate([p for p, _, _ in parts])
-        sims = np.concatenate([np.full(len(p), s, dtype=np.float32) for p, s, _ in parts])
-        listed = np.concatenate([np.full(len(p), s * w, dtype=np.float32) for p, s, w in parts])
+        nids = np.concatenate([p for p, _, _ in parts]) if len(parts) > 1 else parts[0][0]
+        sizes = [len(p) for p, _, _ in parts]  # each near word's similarity once per name holding it
+        sims = np.repeat(np.array([s for _, s, _ in parts], dtype=np.float32), sizes)
+        listed = np.repeat(np.array([s * w for _, s, w in parts], dtype=np.float32), sizes)
         if len(parts) > 1:  # a name holding two near words counts the better one
             order = np.lexsort((-sims, nids))
             nids, sims, listed = nids[order], sims[order], listed[order]
