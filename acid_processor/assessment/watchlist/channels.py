@@ -102,9 +102,9 @@ _HAS_DIGIT = re.compile(r"[0-9]")
 
 
 class AddressIndex:
-    """Listed addresses by every pair of their words (('239', 'VICTORIA'), ('TRIPOLI', 'VICTORIA')): a filed
-    address sharing two words with a listed one finds it in one look-up per pair of its own words,
-    however common each word is alone; a long number (a postcode) finds it by itself."""
+    """Listed addresses by pairs of their words, a pair holding one of their numbers when they have
+    any (('239', 'VICTORIA'); see `_listed_keys`): a filed address finds a listed one in one look-up
+    per pair of its own words, however common each word is alone."""
 
     def __init__(self, entries: tuple[WatchListEntry, ...]) -> None:
         self._texts: list[str] = []

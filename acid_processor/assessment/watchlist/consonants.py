@@ -56,7 +56,7 @@ def filed_skeleton(words: tuple[str, ...], known: frozenset[str] | None = None) 
     """The sorted consonant skeletons of a filed name's words (normalised: upper-case ASCII); None
     as soon as a word's skeleton is not among `known` (the listed ones), when given."""
     out = []
-    for word in _split_abd(words):
+    for word in words:  # 'Abdel Nasser' is already 'ABD NASSER' (`names.prepare`)
         skeleton = _filed_word(word)
         if skeleton:
             if known is not None and skeleton not in known:
@@ -82,7 +82,7 @@ def listed_words(text: str) -> list[tuple[str, str]]:
 
 def filed_words(words: tuple[str, ...]) -> list[tuple[str, str]]:
     """(skeleton, word) for each word of a filed name, particles left out."""
-    return [(s, word) for word in _split_abd(words) if (s := _filed_word(word))]
+    return [(s, word) for word in words if (s := _filed_word(word))]
 
 
 def _filed_word(word: str) -> str:
@@ -100,24 +100,6 @@ def _filed_word(word: str) -> str:
     if skeleton and word.endswith(_FINAL_I):
         skeleton += "Y"  # the final ya: 'QAHTANI', 'ALY', 'REFAIE'
     return skeleton
-
-
-_ABD = re.compile(r"^ABD[AEOU]L(?=.)")
-
-
-def _split_abd(words: tuple[str, ...]) -> list[str]:
-    """'Abd' with the article written onto it ('ABDEL NASSER', 'ABDULAZIZ', 'ABDULLAH') as the
-    script writes it, two words: 'ABD NASSER', 'ABD AZIZ', 'ABD LLAH'."""
-    out = []
-    for word in words:
-        if word in ("ABDEL", "ABDUL", "ABDAL", "ABDOL"):
-            out.append("ABD")
-        elif _ABD.match(word):
-            rest = word[5:]
-            out += ["ABD", rest]
-        else:
-            out.append(word)
-    return out
 
 
 def _enough(words: list[tuple[str, str]]) -> tuple[str, ...] | None:

@@ -70,7 +70,6 @@ class WatchList:
         self._weak: dict[tuple[str, ...], list[tuple[int, str]]] = {}  # weak aliases, exact only
         # Names in Arabic script by their consonants (see `consonants`): skeletons -> name ids.
         self._consonants: dict[tuple[str, ...], list[int]] = {}
-        self._consonant_words: frozenset[str] = frozenset()  # every skeleton word listed
         for i, entry in enumerate(self.entries):
             for text in dict.fromkeys((entry.name, *entry.aliases)):
                 skeleton = listed_skeleton(text)
@@ -87,6 +86,7 @@ class WatchList:
                 words = tuple(sorted(prepare(text).words))
                 if words:
                     self._weak.setdefault(words, []).append((i, text))
+        # Every skeleton word listed: a filed name is reduced only while its words are among them.
         self._consonant_words = frozenset(w for skeleton in self._consonants for w in skeleton)
         self._index = NameIndex(self._names)
         self._addresses = AddressIndex(self.entries)

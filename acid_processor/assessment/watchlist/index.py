@@ -38,7 +38,6 @@ MIN_TWO_TYPOS = 6  # listed keys this long are also indexed by their two-deletio
 MIN_PIECE = 4  # the shortest word looked for inside a filed word written with another
 MIN_EXACT_PIECE = 3  # ... when it is found there as listed
 MAX_CANDIDATES = 32  # scored per query, best bounds first
-SAME_KEY_SIMILARITY = SAME_KEY  # a filed word this near a listed one needs no second look
 INITIAL_PARTNER = 10.0  # the longest given name an initial is credited with standing for
 _ratio = Indel.normalized_similarity
 
@@ -205,7 +204,7 @@ class NameIndex:
         kids.update(*filter(None, map(self._variants.get, _deletions(key) | _deletions(word))))
         out = self._similar(key, word, kids)
         best = max((s for _, s in out), default=0.0)
-        if best < SAME_KEY_SIMILARITY and len(key) >= 5:
+        if best < SAME_KEY and len(key) >= 5:  # not on the list as written or by its key
             # The word itself too: a listed word with two letters more ('TRIABRIBONE' filed 'TRABRBONE').
             # As written as well as by its key only when nothing was near: else the key will do.
             if key != word and best < 0.8:

@@ -87,10 +87,9 @@ _GLUED_TEXT = (
     "GMBH MBH LTD LLC PLC INC LLP JSC SARL FZE FZCO LTDA PTE BHD SDN OOO ZAO OAO PAO CORP LIMITED"
     " COMPANY CORPORATION SAS SRL EIRL SPRL BVBA KFT PVT PTY"
 )
-# Forms that may be glued in front of a name ('OOOROMASHKA', 'COMPANYSALULOUVAIR').
-_LEADING_FORMS = frozenset(_GLUED_TEXT.split())
-_GLUED_SET = frozenset(_GLUED_TEXT.split())
-_GLUED_LENGTHS = sorted({len(f) for f in _GLUED_SET}, reverse=True)
+# The same forms may be glued in front of a name too ('OOOROMASHKA', 'COMPANYSALULOUVAIR').
+_GLUED_FORMS = frozenset(_GLUED_TEXT.split())
+_GLUED_LENGTHS = sorted({len(f) for f in _GLUED_FORMS}, reverse=True)
 
 _PATRONYMIC = re.compile(
     r"(OVICH|EVICH|YEVICH|OVITCH|EVITCH|OWITSCH|EWITSCH|OVNA|EVNA|ICHNA|INICHNA|OGLU|OGHLU|KYZY|QIZI)$"
@@ -253,10 +252,10 @@ def _glued_form(word: str) -> tuple[str, str] | None:
         if rest < 3:
             continue
         tail = word[rest:]
-        if tail in _GLUED_SET and (rest >= (4 if size < 4 else 3) or word[:rest] in GENERIC_WORDS):
+        if tail in _GLUED_FORMS and (rest >= (4 if size < 4 else 3) or word[:rest] in GENERIC_WORDS):
             return word[:rest], tail
         head = word[:size]
-        if head in _LEADING_FORMS and rest >= (4 if size < 4 else 3):
+        if head in _GLUED_FORMS and rest >= (4 if size < 4 else 3):
             return word[size:], head
     return None
 
@@ -382,10 +381,10 @@ def _strip_legal_forms(
     if len(words) > 1:
         # Anywhere, the first word too: with the words reordered ('Cmopany Vijay Shipping') or in
         # languages that put the form first. At least one word stays.
-        kept_words = [w for w in words if not _long_typo(w)]
-        if kept_words and len(kept_words) < len(words):
-            dropped.extend(w for w in words if _long_typo(w))  # CFORPORATION, LIMIETD, LIITED
-            words = kept_words
+        typos = [_long_typo(w) for w in words]
+        if any(typos) and not all(typos):
+            dropped.extend(w for w, t in zip(words, typos, strict=True) if t)  # CFORPORATION, LIMIETD
+            words = [w for w, t in zip(words, typos, strict=True) if not t]
     if len(words) > 1:
         last = words[-1]
         if len(last) >= 3 and not last.isdigit():
