@@ -16,15 +16,22 @@ are initials and optional words, whose listed partners no key finds.
 from __future__ import annotations
 
 import itertools
+from array import array
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 from rapidfuzz.distance import Indel
 
-from acid_processor.assessment.watchlist.names import PreparedName, abbreviates_generic, word_key
+from acid_processor.assessment.watchlist.names import (
+    PreparedName,
+    abbreviates_generic,
+    form_cuts,
+    word_key,
+)
 from acid_processor.assessment.watchlist.scorer import (
     INITIAL,
+    JOINED,
     MIN_WORD_SIMILARITY,
     ONE_TYPO,
     SAME_KEY,
@@ -37,9 +44,14 @@ MIN_VARIANT_KEY = 3  # keys this long or longer are also indexed by their 1-dele
 MIN_TWO_TYPOS = 6  # listed keys this long are also indexed by their two-deletion variants
 MIN_PIECE = 4  # the shortest word looked for inside a filed word written with another
 MIN_EXACT_PIECE = 3  # ... when it is found there as listed
+MIN_TWO_SLIP_GLUED = 12  # a filed word this long may be two listed words each with a slip
+MIN_SLIPPED_PIECE = 5  # ... each piece this long
+MIN_TWO_SLIP_STEM = 9  # a word this long left of a glued legal form may have two slips in it
+MIN_JOINED = 6  # neighbouring listed words this long together are also indexed with a slip
 MAX_CANDIDATES = 32  # scored per query, best bounds first
 INITIAL_PARTNER = 10.0  # the longest given name an initial is credited with standing for
 _ratio = Indel.normalized_similarity
+_Near = tuple[tuple[int, float], ...]  # listed key ids near a filed word, with their similarity
 
 
 def _deletions(key: str) -> set[str]:
@@ -114,6 +126,7 @@ class NameIndex:
         self._key_weight = key_weight
         self._generic = generic_keys
         self._joined = {k: np.unique(np.array(v, dtype=np.int32)) for k, v in joined.items()}
+        self._slipped = _SlippedPairs(names)
         variants: dict[str, list[int]] = {}
         for key, kid in key_id.items():
             # By the key and by the word as written: a folded key ('TSEGIBELGHE' for 'TSEGEEBELGHE')
@@ -149,6 +162,8 @@ class NameIndex:
         self.near = lru_cache(maxsize=50_000)(self._near)
         self._generic_near = lru_cache(maxsize=20_000)(self._generic_similarity)
         self._filed_block = lru_cache(maxsize=20_000)(self._make_block)  # of other keys: bounded
+        self._near1 = lru_cache(maxsize=20_000)(self._one_slip)
+        self._form_stem = lru_cache(maxsize=20_000)(self._stem_before_form)
         # Every listed word's neighbourhood, looked up once here rather than on a filing's time.
         self._listed_blocks: dict[str, _WordBlock] = {
             key: self._make_block(key, raw[kid]) for key, kid in key_id.items()
@@ -160,6 +175,9 @@ class NameIndex:
         self.near.cache_clear()
         self._generic_near.cache_clear()
         self._filed_block.cache_clear()
+        self._near1.cache_clear()
+        self._form_stem.cache_clear()
+        self._slipped.near.cache_clear()
 
     def _generic_similarity(self, word: str) -> float:
         """How near a filed word as written is to a listed generic word (0 when none is one slip away)."""
@@ -227,11 +245,35 @@ class NameIndex:
                 out.append((kid, s))
         return tuple(out)
 
-    def _pieces(self, key: str) -> tuple[str, str] | None:
-        """Two listed keys, one maybe one typo off, that an unknown filed key is made of: of every
-        cut, the one whose pieces are most like listed keys ('TARIKPKUDAISI' is TARIK + PKUDAISI,
-        not TARI + KPKUDAISI, though TARI is listed too); a piece found as it is may be as short as
-        MIN_EXACT_PIECE ('SAI' + 'SIDOROV'), the one found near it MIN_PIECE."""
+    def _one_slip(self, piece: str) -> _Near:
+        """Listed keys one slip from a piece of a filed word (no two-slip look-up: it is a piece)."""
+        kids: set[int] = set()
+        kids.update(*filter(None, map(self._variants.get, _deletions(piece))))
+        return self._similar(piece, piece, kids)
+
+    def _stem_before_form(self, word: str, long_tails_only: bool) -> str | None:
+        """The filed word without a legal form glued to its end, maybe with a slip in either
+        ('LOTOUXLCLC', 'DAIZIKG', 'TETXILESCORPORATIOG'), when a listed word is one slip from what
+        is left: the longest tail that leaves one. None when no cut does. A long stem is looked up
+        two slips away too, as a filed word is ('ENTMERPRSISESAB': ENTERPRISES AB). With
+        `long_tails_only`, a form of two letters is not cut off (the word is near a listed one)."""
+        for cut in form_cuts(word):
+            if long_tails_only and len(word) - cut < 3:
+                continue
+            stem = word[:cut]
+            near = self.near(stem, stem) if cut >= MIN_TWO_SLIP_STEM else self._near1(stem)
+            if max((s for _, s in near), default=0.0) >= 0.8:
+                return stem
+        return None
+
+    def _pieces(self, key: str, word: str) -> tuple[tuple[str, float, _Near], ...] | None:
+        """Two listed keys, one maybe one typo off, that an unknown filed word is made of, each with
+        its share of the filed word and its near listed keys: of every cut of the key, the one whose
+        pieces are most like listed keys ('TARIKPKUDAISI' is TARIK + PKUDAISI, not TARI + KPKUDAISI,
+        though TARI is listed too); a piece found as it is may be as short as MIN_EXACT_PIECE ('SAI' +
+        'SIDOROV'), the one found near it MIN_PIECE. A long word with no such cut may be two words
+        with a slip in each ('PALTINUMLOGITICS' for PLATINUM LOGISTICS), looked for one slip away
+        only, and as written: a slip can change a key's folding ('NEERGY' keys as NIRGI)."""
         best, best_size = None, 0.0
         for i in range(MIN_EXACT_PIECE, len(key) - MIN_EXACT_PIECE + 1):
             left, right = key[:i], key[i:]
@@ -241,7 +283,23 @@ class NameIndex:
                 s = max((s for _, s in self.near(other, other)), default=0.0)
                 if s >= 0.8 and len(exact) + s * len(other) > best_size:
                     best, best_size = (left, right), len(exact) + s * len(other)
-        return best
+        if best is not None:
+            return tuple((piece, len(piece) / len(key), self.near(piece, piece)) for piece in best)
+        n = len(word)
+        if n < MIN_TWO_SLIP_GLUED:
+            return None
+        found = None
+        for i in range(MIN_SLIPPED_PIECE, n - MIN_SLIPPED_PIECE + 1):
+            left = self._near1(word[:i])
+            s_left = max((s for _, s in left), default=0.0)
+            if s_left < 0.8:
+                continue
+            right = self._near1(word[i:])
+            s_right = max((s for _, s in right), default=0.0)
+            size = s_left * i + s_right * (n - i)
+            if s_right >= 0.8 and size > best_size:
+                found, best_size = ((word[:i], i / n, left), (word[i:], (n - i) / n, right)), size
+        return found
 
     def candidates(self, query: PreparedName, cutoff: float) -> np.ndarray:
         """Ids of the listed names that may score >= cutoff (0..100) against the query."""
@@ -276,6 +334,14 @@ class NameIndex:
             block = self._word_block(key, word)
             short = abbreviates_generic(word)  # SUPPL, CMPTS: a generic word cut short
             best_generic = block.best_generic
+            stem_block = None
+            if block.best_other < SAME_KEY and len(word) >= 5:
+                # LOTOUXLCLC: LOTOUX with a form glued, mistyped. (A word found near a listed one
+                # with only two letters more, DIAZIKG, is credited enough as it is.)
+                stem = self._form_stem(word, block.best_other >= 0.8)
+                if stem is not None:  # (TETXILESCORPORATIOG: a trade word, a form glued)
+                    stem_block = self._word_block(word_key(stem), stem)
+                    best_generic = max(best_generic, stem_block.best_generic)
             kid = self._key_id.get(key)
             if kid is not None and self._raw[kid] != word:
                 # A listed key, but spelled otherwise: its folding may hide a generic word one slip
@@ -293,6 +359,8 @@ class NameIndex:
             lists: list[tuple[np.ndarray, np.ndarray | float]] = []
             if len(block.nids):
                 lists.append((block.nids, block.sims * weight + block.listed))
+            if stem_block is not None and len(stem_block.nids):
+                lists.append((stem_block.nids, stem_block.sims * weight + stem_block.listed))
             if all_generic:  # a name made of generic words ('SNAB MASH') is found by them
                 for kid, s in self.near(key, word):
                     if kid in self._generic and s >= 0.8:
@@ -300,12 +368,16 @@ class NameIndex:
             split = self._joined.get(key)  # filed together, listed apart
             if split is not None:
                 lists.append((split, 2.0 * weight))
+            elif block.best_other < SAME_KEY and len(word) >= MIN_JOINED - 1:
+                slipped = self._slipped.near(word)  # ... with a slip: 'ALACRGO' for AL CARGO
+                if slipped is not None:
+                    lists.append((slipped[0], slipped[1] * weight + slipped[2]))
             if block.best_other < 0.8 and len(key) >= 2 * MIN_PIECE + 1:
-                pieces = self._pieces(key)  # IVANNOVGHRU: IVAN + NOVGHRU, maybe with a typo
+                pieces = self._pieces(key, word)  # IVANNOVGHRU: IVAN + NOVGHRU, maybe with a typo
                 if pieces:  # every listed key near a piece: the nearest may be another word
-                    for piece in pieces:
-                        share = weight * len(piece) / len(key)  # of the filed word, as written
-                        for kid, s in self.near(piece, piece):
+                    for _piece, part, near in pieces:
+                        share = weight * part  # of the filed word, as written
+                        for kid, s in near:
                             if s >= 0.8:
                                 lists.append((self._postings[kid], s * (share + self._key_weight[kid])))
             size = sum(len(p) for p, _ in lists)
@@ -367,3 +439,67 @@ class NameIndex:
             order = ((found_weight + listed_free) / denominator)[keep]
             found = found[np.argsort(-order, kind="stable")[:MAX_CANDIDATES]]
         return found
+
+
+class _SlippedPairs:
+    """Every two neighbouring words of a listed name written together, found with a slip ('ALACRGO'
+    for AL CARGO, 'FBNGYAN' for FANG YAN), SymSpell-style: each joined pair by its one-deletion
+    variants, a filed word by its own. Millions of variants, so held as their string hashes in one
+    sorted numpy array (beside the pair each came from), not as a dict of strings: 12 bytes a
+    variant. Python's string hash is salted per process, and the index is built in the process
+    that uses it (forked workers inherit the salt with it); a collision only brings a pair that
+    the similarity check then refuses."""
+
+    def __init__(self, names: list[PreparedName]) -> None:
+        pair_id: dict[str, int] = {}
+        texts: list[str] = []
+        owners: list[list[tuple[int, float]]] = []
+        for nid, name in enumerate(names):
+            for i in range(len(name.words) - 1):
+                text = name.words[i] + name.words[i + 1]
+                if len(text) < MIN_JOINED:
+                    continue
+                pid = pair_id.get(text)
+                if pid is None:
+                    pid = pair_id[text] = len(texts)
+                    texts.append(text)
+                    owners.append([])
+                owners[pid].append((nid, name.weights[i] + name.weights[i + 1]))
+        hashes = array("q")
+        pids = array("i")
+        for pid, text in enumerate(texts):
+            variants = _deletions(text)
+            hashes.extend(map(hash, variants))
+            pids.extend(itertools.repeat(pid, len(variants)))
+        h = np.frombuffer(hashes, dtype=np.int64)
+        order = np.argsort(h, kind="stable")
+        self._hashes = h[order]
+        self._pids = np.frombuffer(pids, dtype=np.int32)[order]
+        self._texts = texts
+        self._owners = owners
+        self.near = lru_cache(maxsize=20_000)(self._near)
+
+    def _near(self, word: str) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+        """(name ids, similarity, similarity x the pair's listed weight) of the names holding two
+        neighbouring words that, written together, are one slip from the filed word; None if none."""
+        wanted = np.fromiter(map(hash, _deletions(word)), dtype=np.int64)
+        lo = np.searchsorted(self._hashes, wanted, "left")
+        hi = np.searchsorted(self._hashes, wanted, "right")
+        found: set[int] = set()
+        for a, b in zip(lo.tolist(), hi.tolist(), strict=True):
+            if b > a:
+                found.update(self._pids[a:b].tolist())
+        best: dict[int, tuple[float, float]] = {}
+        for pid in found:
+            s = _ratio(word, self._texts[pid])
+            if s < JOINED:
+                continue
+            for nid, listed in self._owners[pid]:
+                if nid not in best or s > best[nid][0]:
+                    best[nid] = (s, s * listed)
+        if not best:
+            return None
+        nids = np.array(sorted(best), dtype=np.int32)
+        sims = np.array([best[n][0] for n in nids.tolist()], dtype=np.float32)
+        listed = np.array([best[n][1] for n in nids.tolist()], dtype=np.float32)
+        return nids, sims, listed

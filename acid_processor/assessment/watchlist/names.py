@@ -300,7 +300,7 @@ def _mistyped_beside_forms(words: list[str]) -> list[str]:
     out = list(words)
     n = len(words)
     for i, w in enumerate(words):
-        if len(w) < 3 or w in LEGAL_FORMS:
+        if len(w) < 2 or w in LEGAL_FORMS:  # 'SP ZO' for SP ZOO
             continue
         halves = (_FIRST_HALVES.get(words[i + 1], ()) if i + 1 < n else ()) + (
             _SECOND_HALVES.get(words[i - 1], ()) if i > 0 else ()
@@ -338,6 +338,63 @@ def _near_generic(word: str) -> bool:
 _FORMS_BY_LENGTH = {  # legal forms of three letters or more, within a letter of each length
     n: tuple(f for f in _PLAIN_FORMS if len(f) >= 3 and abs(len(f) - n) <= 1) for n in range(3, 7)
 }
+
+
+# A legal form glued to the end of a word with a slip in the form or the word ('LOTOUXLCLC',
+# 'TETXILESCORPORATIOG', 'DAIZIKG' for DIAZI KG): no cut is made when the name is read, as an
+# ordinary word may end so ('SHIPPING' ends one slip from INC). The scorer cuts where the stem is
+# most like the listed word, and the index where the tail is longest. A tail of three letters is a
+# form as it is or with two letters of a consonant form swapped ('ZFE'); one letter off, most such
+# tails are a word's last syllable ('RIA' is not CIA, nor 'DOU' DOO). A tail of four letters with
+# two vowels is one too ('SASI', 'RIAS').
+_SLIP_FORMS = frozenset(f for f in _PLAIN_FORMS if len(f) >= 3)
+_SLIP_FORM_DELETIONS = frozenset(f[:i] + f[i + 1 :] for f in _SLIP_FORMS for i in range(len(f)))
+_SLIP_FORMS_BY_LENGTH = {n: tuple(f for f in _SLIP_FORMS if len(f) == n) for n in range(3, 16)}
+_SWAPPED_FORMS = (
+    frozenset(
+        f[:i] + f[i + 1] + f[i] + f[i + 2 :]
+        for f in ("LTD", "LLC", "PLC", "FZE", "JSC", "LLP", "PVT", "PTY", "BHD", "SDN")
+        for i in range(2)
+    )
+    - _PLAIN_FORMS
+)
+_LONGEST_TAIL = max(len(f) for f in _PLAIN_FORMS) + 1
+
+
+def _one_slip_from_form(tail: str) -> bool:
+    """Whether a tail of four letters or more is a legal form of three or more with one slip:
+    found by deletions, as in the index, and checked by OSA when both lost a letter."""
+    if tail in _SLIP_FORM_DELETIONS:  # a letter dropped: CORPORATIN
+        return True
+    deleted = {tail[:i] + tail[i + 1 :] for i in range(len(tail))}
+    if not deleted.isdisjoint(_SLIP_FORMS):  # a letter added: LCLC
+        return True
+    if deleted.isdisjoint(_SLIP_FORM_DELETIONS):
+        return False
+    return any(  # a letter changed or two swapped: CORPORATIOG
+        OSA.distance(f, tail, score_cutoff=1) <= 1 for f in _SLIP_FORMS_BY_LENGTH.get(len(tail), ())
+    )
+
+
+def _form_tail(tail: str) -> bool:
+    """Whether a word's last letters may be a legal form glued to it (see above)."""
+    n = len(tail)
+    if tail in _PLAIN_FORMS:
+        return True
+    if n == 3:
+        return tail in _SWAPPED_FORMS
+    if n == 4 and sum(c in "AEIOUY" for c in tail) > 1:
+        return False
+    return n >= 4 and _one_slip_from_form(tail)
+
+
+@lru_cache(maxsize=50_000)
+def form_cuts(word: str) -> tuple[int, ...]:
+    """Where a word may be cut before a legal form glued to its end, longest tail first: the stem
+    keeps three letters at least, the tail is a form, maybe with a slip (see `_form_tail`)."""
+    return tuple(
+        cut for cut in range(max(3, len(word) - _LONGEST_TAIL), len(word) - 1) if _form_tail(word[cut:])
+    )
 
 
 def _two_forms(word: str) -> bool:
@@ -399,7 +456,10 @@ def _strip_legal_forms(
         # Not a two-letter form with one slipped in: most such words are words ('SEA', 'CEO',
         # 'PET'), which a 'North Sea' or a 'Kim Seo' would lose.
         if 4 <= len(last) <= 6 and last not in GENERIC_WORDS and not last.isdigit():
-            for i in range(1, len(last)):
+            # The first letter too when it and the next are consonants ('RSAS'): no word starts so
+            # before a form, while many end in one after a vowel ('ASIA' is not A + SIA).
+            first = 0 if last[0] not in "AEIOUY" and last[1] not in "AEIOUY" else 1
+            for i in range(first, len(last)):
                 if last[:i] + last[i + 1 :] in LEGAL_FORMS:
                     dropped.append(last)
                     words = words[:-1]

@@ -23,12 +23,12 @@ from itertools import permutations
 
 from rapidfuzz.distance import OSA, Indel
 
-from acid_processor.assessment.normalise import LEGAL_FORMS
 from acid_processor.assessment.watchlist.entries import WordPair
 from acid_processor.assessment.watchlist.names import (
     GENERIC_WORDS,
     PARTICLES,
     PreparedName,
+    form_cuts,
     in_order,
     skeleton,
     syllables,
@@ -57,6 +57,19 @@ def one_typo(a: str, b: str) -> float:
     return OSA.normalized_similarity(a, b)
 
 
+def _glued_form_similarity(fw: str, lw: str) -> float:
+    """How alike a filed word is to a listed one once a legal form glued to its end is cut off (the
+    form as it is, or with a slip: see `names.form_cuts`), cut within a letter of the listed
+    word's length; 0 when no cut leaves a stem at least JOINED alike."""
+    best = 0.0
+    for cut in form_cuts(fw):
+        if abs(cut - len(lw)) <= 1:
+            stem = fw[:cut]
+            s = 1.0 if stem == lw else max(_ratio(stem, lw), one_typo(stem, lw))
+            best = max(best, s)
+    return best if best >= JOINED else 0.0
+
+
 def word_similarity(fw: str, fk: str, lw: str, lk: str) -> tuple[float, str]:
     """Similarity 0..1 of a filed and a listed word (given with their keys), and what made it."""
     if fw == lw:
@@ -66,6 +79,10 @@ def word_similarity(fw: str, fk: str, lw: str, lk: str) -> tuple[float, str]:
     s = max(_ratio(fk, lk), _ratio(fw, lw))
     if 0.6 <= s < ONE_TYPO:
         s = max(s, one_typo(fk, lk))
+    if s < ONE_TYPO and len(fw) >= len(lw) + 2 and fw[0] == lw[0]:
+        glued = _glued_form_similarity(fw, lw)
+        if glued > s:
+            return glued, "legal form glued"  # SHIPPINGCO, DAIZIKG ~ DIAZI, LOTOUXLCLC ~ LOTOUX
     if (
         s < SAME_CONSONANTS
         and len(fw) >= 4
@@ -78,8 +95,6 @@ def word_similarity(fw: str, fk: str, lw: str, lk: str) -> tuple[float, str]:
     if s >= 0.8:
         return s, ""
     if fw[0] == lw[0]:
-        if len(fw) > len(lw) + 1 and fw.startswith(lw) and fw[len(lw) :] in LEGAL_FORMS:
-            return 1.0, "legal form glued"  # SHIPPINGCO ~ SHIPPING
         if len(fw) == 1 or len(lw) == 1:
             return INITIAL, "initial"
         short, long = (fw, lw) if len(fw) < len(lw) else (lw, fw)
