@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import argparse
 import fnmatch
+import gc
 import json
 import random
 import re
@@ -934,6 +935,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--kinds", help="comma-separated kinds or patterns (default: all)")
     ap.add_argument("--misses", type=int, default=5, help="sample misses shown per MISSED kind")
     ap.add_argument("--json", type=Path, help="write all figures to this file")
+    ap.add_argument("--no-freeze", action="store_true", help="leave the index to the garbage collector")
     args = ap.parse_args(argv)
     kinds, extras = select_kinds(args.kinds)
 
@@ -942,6 +944,9 @@ def main(argv: list[str] | None = None) -> int:
     t1 = time.perf_counter()
     wl = WatchList.from_entries(listing.entries, threshold=args.threshold)
     build = time.perf_counter() - t1
+    if not args.no_freeze:  # as `consume` does once the policy is loaded (see cli.cmd_consume)
+        gc.collect()
+        gc.freeze()
     maker = QueryMaker(listing, args.seed, args.per_kind)
     queries = maker.build(kinds if "throughput" not in extras else list(TARGETS))
     generate = time.perf_counter() - t0 - build

@@ -453,7 +453,8 @@ class _SlippedPairs:
     def __init__(self, names: list[PreparedName]) -> None:
         pair_id: dict[str, int] = {}
         texts: list[str] = []
-        owners: list[list[tuple[int, float]]] = []
+        owners: list[list[int]] = []  # pid -> the names holding the pair, then their weights
+        owner_weights: list[list[float]] = []
         for nid, name in enumerate(names):
             for i in range(len(name.words) - 1):
                 text = name.words[i] + name.words[i + 1]
@@ -464,7 +465,9 @@ class _SlippedPairs:
                     pid = pair_id[text] = len(texts)
                     texts.append(text)
                     owners.append([])
-                owners[pid].append((nid, name.weights[i] + name.weights[i + 1]))
+                    owner_weights.append([])
+                owners[pid].append(nid)
+                owner_weights[pid].append(name.weights[i] + name.weights[i + 1])
         hashes = array("q")
         pids = array("i")
         for pid, text in enumerate(texts):
@@ -476,7 +479,11 @@ class _SlippedPairs:
         self._hashes = h[order]
         self._pids = np.frombuffer(pids, dtype=np.int32)[order]
         self._texts = texts
-        self._owners = owners
+        # The owners of pair p: _nids[_start[p]:_start[p + 1]], in flat arrays (no list per pair).
+        self._start = np.zeros(len(texts) + 1, dtype=np.int64)
+        np.cumsum([len(o) for o in owners], out=self._start[1:])
+        self._nids = np.fromiter(itertools.chain.from_iterable(owners), dtype=np.int32)
+        self._weights = np.fromiter(itertools.chain.from_iterable(owner_weights), dtype=np.float32)
         self.near = lru_cache(maxsize=20_000)(self._near)
 
     def _near(self, word: str) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
@@ -494,7 +501,8 @@ class _SlippedPairs:
             s = _ratio(word, self._texts[pid])
             if s < JOINED:
                 continue
-            for nid, listed in self._owners[pid]:
+            a, b = self._start[pid], self._start[pid + 1]
+            for nid, listed in zip(self._nids[a:b].tolist(), self._weights[a:b].tolist(), strict=True):
                 if nid not in best or s > best[nid][0]:
                     best[nid] = (s, s * listed)
         if not best:
