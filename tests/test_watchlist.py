@@ -819,3 +819,14 @@ def test_a_filed_word_whose_key_is_another_listed_word_may_still_be_a_trade_word
     )
     hits = wl.screen_name("Raso A.Ş. Putiax Miinng")
     assert ids(hits)[:1] == ["M1"], [h.explain() for h in hits]
+
+
+def test_an_initial_finds_the_namesake_with_its_letter_among_many_holding_the_surname() -> None:
+    # Sixty listed KARIM HADDADs and one YOUSSEF HADDAD: an initial is credited only to the names
+    # with a word of its letter, so the candidate cap no longer cuts the right one away.
+    wl = WatchList.from_entries(
+        [*(entry(f"K{i:02d}", "Karim Haddad") for i in range(60)), entry("Y1", "Youssef Haddad")]
+    )
+    hits = wl.screen_name("Y. Haddad")
+    assert ids(hits) == ["Y1"], [h.explain() for h in hits]
+    assert "Y~YOUSSEF" in hits[0].explain()

@@ -68,6 +68,14 @@ def _two_deletions(key: str) -> set[str]:
     return out
 
 
+def _letter_bits(letters: str) -> int:
+    """Letters as a bit set (A..Z, and any other letter folded onto those 64 bits)."""
+    bits = 0
+    for c in letters:
+        bits |= 1 << (ord(c) & 63)
+    return bits
+
+
 def _contribution(postings: np.ndarray, value: np.ndarray | float, ids: np.ndarray) -> np.ndarray:
     """What one word's postings (sorted) add to each candidate id: value where it holds it, else 0."""
     pos = np.searchsorted(postings, ids)
@@ -151,6 +159,10 @@ class NameIndex:
         # The smallest denominator a name can have (its generic words unmatched count a quarter).
         self._required = np.array(
             [n.required_weight - n.generic_weight * 3 / 4 for n in names], dtype=np.float32
+        )
+        # Every name's words' first letters, as bits: what its initials may stand for.
+        self._letters = np.array(
+            [_letter_bits("".join(w[0] for w in n.words)) for n in names], dtype=np.int64
         )
         self._free = np.array(
             [
@@ -314,14 +326,16 @@ class NameIndex:
             if not ((g and not all_generic) or o)
         ]
         maybe_generic = 0.0
-        # Listed words matched that no look-up finds, credited to every name: the words initials
-        # stand for (and, below, the partners of optional words). An initial ('D. SOROKIN',
-        # 'IV PETROV') may stand for any listed word with its letter: credited as a long one.
-        unseen = sum(
-            INITIAL * (w + INITIAL_PARTNER)
+        # Listed words matched that no look-up finds: the words initials stand for (and, below, the
+        # partners of optional words, credited to every name). An initial ('D. SOROKIN', 'IV
+        # PETROV') may stand for any listed word with its letter: credited as a long one, to the
+        # names with a word of each of its letters.
+        initials = [
+            (INITIAL * (w + INITIAL_PARTNER), _letter_bits(word))
             for w, word in zip(query.weights, query.words, strict=True)
             if len(word) == 1 or word in query.initials
-        )
+        ]
+        unseen = sum(credit for credit, _ in initials)
         # Filed weight counted as matched without looking: generic and optional words.
         free = sum(w for w, g, o in zip(query.weights, query.generic, query.optional, strict=True) if g or o)
         # ... and what matching them adds to the denominator: a matched generic word counts in full
@@ -411,6 +425,12 @@ class NameIndex:
         # first, the others counted as matched in full; only the candidates still in reach then
         # learn what the other words really add.
         found_weight = np.zeros(len(ids), dtype=np.float32)
+        if initials:  # only where the name has words of the initials' letters
+            letters = self._letters[ids]
+            credited = np.full(len(ids), unseen - sum(credit for credit, _ in initials), dtype=np.float32)
+            for credit, bits in initials:
+                credited += np.where((letters & bits) == bits, np.float32(credit), np.float32(0.0))
+            unseen = credited
         optimistic = 0.0
         for i, (_, weight, lists) in enumerate(words):
             if i < admitted:
@@ -427,6 +447,8 @@ class NameIndex:
             ) >= cut * denominator
             ids, found_weight = ids[keep], found_weight[keep]
             listed_free, denominator = listed_free[keep], denominator[keep]
+            if initials:
+                unseen = unseen[keep]
             for _, _, lists in words[admitted:]:
                 for postings, value in lists:
                     found_weight += _contribution(postings, value, ids)
@@ -435,8 +457,9 @@ class NameIndex:
         keep = bound >= cut
         found = ids[keep]
         if len(found) > MAX_CANDIDATES:
-            # Ranked by the evidence found, not by the bound (which counts what might match as matched).
-            order = ((found_weight + listed_free) / denominator)[keep]
+            # Ranked by the evidence found, not by the bound (which counts what might match as
+            # matched), and the initials' letters (a KHALIL with an M and an A first, for 'M.A. KHALIL').
+            order = ((found_weight + listed_free + (unseen if initials else 0.0)) / denominator)[keep]
             found = found[np.argsort(-order, kind="stable")[:MAX_CANDIDATES]]
         return found
 
