@@ -458,9 +458,11 @@ class NameIndex:
         found = ids[keep]
         if len(found) > MAX_CANDIDATES:
             # Ranked by the evidence found, not by the bound (which counts what might match as
-            # matched), and the initials' letters (a KHALIL with an M and an A first, for 'M.A. KHALIL').
-            order = ((found_weight + listed_free + (unseen if initials else 0.0)) / denominator)[keep]
-            found = found[np.argsort(-order, kind="stable")[:MAX_CANDIDATES]]
+            # matched); among equals, the names with the initials' letters first (a HADDAD with a
+            # Y first, for 'Y. HADDAD').
+            order = ((found_weight + listed_free) / denominator)[keep]
+            rank = np.lexsort((-unseen[keep], -order)) if initials else np.argsort(-order, kind="stable")
+            found = found[rank[:MAX_CANDIDATES]]
         return found
 
 
