@@ -76,6 +76,20 @@ def _letter_bits(letters: str) -> int:
     return bits
 
 
+def _accumulate(lists: list[tuple[np.ndarray, np.ndarray | float]], ids: np.ndarray) -> np.ndarray:
+    """What the postings (each with its value, per name or one for all) add to each of the sorted
+    candidate ids, every posting being among them: one binary search and one sum for all the
+    words, not a pass over the candidates per word."""
+    lists = [(p, v) for p, v in lists if len(p)]
+    if not lists:
+        return np.zeros(len(ids), dtype=np.float32)
+    postings = np.concatenate([p for p, _ in lists])
+    values = np.concatenate(
+        [v if isinstance(v, np.ndarray) else np.full(len(p), v, dtype=np.float32) for p, v in lists]
+    )
+    return np.bincount(np.searchsorted(ids, postings), weights=values, minlength=len(ids)).astype(np.float32)
+
+
 def _contribution(postings: np.ndarray, value: np.ndarray | float, ids: np.ndarray) -> np.ndarray:
     """What one word's postings (sorted) add to each candidate id: value where it holds it, else 0."""
     pos = np.searchsorted(postings, ids)
@@ -424,20 +438,14 @@ class NameIndex:
         # the candidates in them without touching the rest. The words that brought candidates
         # first, the others counted as matched in full; only the candidates still in reach then
         # learn what the other words really add.
-        found_weight = np.zeros(len(ids), dtype=np.float32)
+        found_weight = _accumulate([pair for _, _, lists in words[:admitted] for pair in lists], ids)
         if initials:  # only where the name has words of the initials' letters
             letters = self._letters[ids]
             credited = np.full(len(ids), unseen - sum(credit for credit, _ in initials), dtype=np.float32)
             for credit, bits in initials:
                 credited += np.where((letters & bits) == bits, np.float32(credit), np.float32(0.0))
             unseen = credited
-        optimistic = 0.0
-        for i, (_, weight, lists) in enumerate(words):
-            if i < admitted:
-                for postings, value in lists:
-                    found_weight += _contribution(postings, value, ids)
-            else:
-                optimistic += 2 * weight
+        optimistic = sum(2 * weight for _, weight, _ in words[admitted:])
         listed_free = np.minimum(self._free[ids], free + maybe_generic)
         # Listed generic and optional words matched count in the denominator too: at least 3/4 more.
         denominator = required + free_denominator + self._required[ids] + 0.75 * listed_free
