@@ -3,14 +3,17 @@
 Built once at start. Every listed word's key (see `names.word_key`) leads to the names holding it,
 and so do its one- and two-deletion variants (SymSpell-style: a filed word one or two typos away
 shares a variant with the listed word; a filed word not on the list as written or by its key is
-looked up two typos away), and every two of its words written together ('MERDEKATRUST'). A query
-looks up its words' near keys, rarest first; the names holding them are the candidates, and every
-filed word's best possible contribution to each candidate is found by binary search in its sorted
+looked up two typos away), and every two of its words written together ('MERDEKATRUST'; two
+neighbouring ones with a slip too, `_SlippedPairs`). A filed word not on the list may also be two
+listed words with a slip in each, or a listed word with a legal form glued to it. A query looks up
+its words' near keys, rarest first; the names holding them are the candidates, and every filed
+word's best possible contribution to each candidate is found by binary search in its sorted
 postings (numpy, no Python loop per name); a candidate whose bound cannot reach the cut-off is never
 scored. Looking stops when the words not yet looked up could not carry a name to the cut-off on
 their own: a name sharing none of the looked-up words is then too far from the query. Generic words
 (TRADING) lead nowhere unless a name has nothing else; they are counted as if they matched, and so
-are initials and optional words, whose listed partners no key finds.
+are optional words, whose listed partners no key finds, and initials, for the names with a word
+of their letters.
 """
 
 from __future__ import annotations
