@@ -664,27 +664,17 @@ def _with_decoys(*entries: WatchListEntry) -> WatchList:
         ("Fuzupato Gran Nabriar International Company", "Fuzupato ranNabriar International Company"),
         ("Xiu Walid Vu", "XiuWaliv Vu"),
         ("Ingrid Hossein Du", "Ingrid HosseieDu"),
-    ],
-)
-def test_two_neighbouring_words_written_together_with_a_slip_are_found(listed: str, filed: str) -> None:
-    wl = _with_decoys(entry("J1", listed))
-    hits = wl.screen_name(filed)
-    assert ids(hits) == ["J1"], [h.explain() for h in hits]
-    assert "joined" in hits[0].explain()
-
-
-@pytest.mark.parametrize(
-    ("listed", "filed"),
-    [
+        # A long word of two listed words with a slip in each half.
         ("Parux Platinum Logistics AB", "Parux PaltinumLogitics AB"),
         ("Soushalavi Sopaifizia Elektronik Ltda", "SousaalaviSopaifiaia Elektronik Ltda"),
         ("Desaizu Baikhiasepar Manufacturing K.K.", "Desaizu BaikeiaseparManufactueing K.K."),
     ],
 )
-def test_a_long_word_of_two_listed_words_with_a_slip_in_each_is_found(listed: str, filed: str) -> None:
-    wl = _with_decoys(entry("J2", listed))
+def test_neighbouring_words_written_together_with_slips_are_found(listed: str, filed: str) -> None:
+    wl = _with_decoys(entry("J1", listed))
     hits = wl.screen_name(filed)
-    assert ids(hits) == ["J2"], [h.explain() for h in hits]
+    assert ids(hits) == ["J1"], [h.explain() for h in hits]
+    assert "joined" in hits[0].explain()
 
 
 @pytest.mark.parametrize(

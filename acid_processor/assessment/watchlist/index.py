@@ -246,9 +246,7 @@ class NameIndex:
         or two letters too many). A word one typo from some listed word may be two from the one it
         stands for ('SPAHIRE': SAPPHIRE, though SPAHIRO is nearer), and the candidate bound reads
         a name missing from a word's neighbours as not matching that word at all."""
-        # (The look-ups run in C: map over the variants, one set update with every hit.)
-        kids: set[int] = set()
-        kids.update(*filter(None, map(self._variants.get, _deletions(key) | _deletions(word))))
+        kids = self._one_slip_kids(key, word)
         out = self._similar(key, word, kids)
         best = max((s for _, s in out), default=0.0)
         if best < SAME_KEY and len(key) >= 5:  # not on the list as written or by its key
@@ -274,11 +272,17 @@ class NameIndex:
                 out.append((kid, s))
         return tuple(out)
 
+    def _one_slip_kids(self, key: str, word: str) -> set[int]:
+        """The listed keys sharing a one-deletion variant with a filed word or its key."""
+        # (The look-ups run in C: map over the variants, one set update with every hit.)
+        kids: set[int] = set()
+        variants = _deletions(key) if key == word else _deletions(key) | _deletions(word)
+        kids.update(*filter(None, map(self._variants.get, variants)))
+        return kids
+
     def _one_slip(self, piece: str) -> _Near:
         """Listed keys one slip from a piece of a filed word (no two-slip look-up: it is a piece)."""
-        kids: set[int] = set()
-        kids.update(*filter(None, map(self._variants.get, _deletions(piece))))
-        return self._similar(piece, piece, kids)
+        return self._similar(piece, piece, self._one_slip_kids(piece, piece))
 
     def _stem_before_form(self, word: str, long_tails_only: bool) -> str | None:
         """The filed word without a legal form glued to its end, maybe with a slip in either
