@@ -191,21 +191,26 @@ def login(driver: Any, base: str, who: tuple[str, str]) -> None:
 
 def follow(driver: Any, element: Any) -> None:
     """Click a link or a form's button and wait until the next page has replaced this one: the
-    click returns before the navigation ends, and the tests look for elements once, not in a loop."""
-    from selenium.common.exceptions import StaleElementReferenceException
-    from selenium.webdriver.common.by import By
+    click returns before the navigation ends, and the tests look for elements once, not in a loop.
 
-    page = driver.find_element(By.TAG_NAME, "html")
+    The page being left is marked with a window property, which a new document does not have.
+    Asking instead whether the old <html> element has gone stale races with its teardown:
+    chromedriver then answers 'Node with given id does not belong to the document', an unknown
+    error rather than a stale reference, and the test failed on a navigation that had worked."""
+    from selenium.common.exceptions import WebDriverException
+
+    driver.execute_script("window.__acidLeaving = true")
     element.click()
 
-    def gone() -> bool:
+    def arrived() -> bool:
         try:
-            page.is_enabled()
-        except StaleElementReferenceException:
-            return driver.execute_script("return document.readyState") == "complete"
-        return False
+            return bool(
+                driver.execute_script("return !window.__acidLeaving && document.readyState === 'complete'")
+            )
+        except WebDriverException:  # the old document is being torn down; ask again
+            return False
 
-    wait_for("the next page", gone, 15)
+    wait_for("the next page", arrived, 15)
 
 
 def wait_for(what: str, check: Any, timeout: float) -> Any:
