@@ -44,7 +44,7 @@ from acid_processor.assessment.watchlist.consonants import (
 from acid_processor.assessment.watchlist.entries import WatchListEntry, WatchListHit, WordPair
 from acid_processor.assessment.watchlist.index import NameIndex
 from acid_processor.assessment.watchlist.loaders import WatchListSource, load_entries
-from acid_processor.assessment.watchlist.names import PreparedName, prepare, readings
+from acid_processor.assessment.watchlist.names import PreparedName, form_cuts, prepare, readings
 from acid_processor.assessment.watchlist.scorer import align
 from acid_processor.model import Address, Party
 
@@ -118,6 +118,7 @@ class WatchList:
     def clear_caches(self) -> None:
         """Forget prepared filed names and looked-up words (benchmarks measure cold screening)."""
         prepare.cache_clear()
+        form_cuts.cache_clear()  # asked of filed words only
         self._index.clear_caches()
 
     def __len__(self) -> int:
